@@ -1,0 +1,161 @@
+import type { BotState } from "./bot-state.ts";
+import type { CallRecord } from "./call-log.ts";
+import { type BotCounters, snapshotCounters } from "./counters.ts";
+import type { FakeTelegram } from "./fake-telegram.ts";
+import { webhookInfo } from "./methods/webhook.ts";
+import { type ChatSpec, chatFor, commandEntities, simulatedUser, type UserSpec } from "./objects.ts";
+import { TELEGRAM_LIMITS } from "./options.ts";
+import type { Message, Update, WebhookInfo } from "./telegram-types.ts";
+
+/** The simulated user when the harness names none. */
+export const DEFAULT_USER_ID = 100_000_001;
+
+/** Who acts: a user, in a chat (default: the user's private chat). */
+export interface Actor {
+  from?: UserSpec;
+  chat?: ChatSpec;
+}
+
+export interface InjectTextInput extends Actor {
+  text: string;
+  /** The message (in the same chat) this one replies to. */
+  replyToMessageId?: number;
+}
+
+export interface InjectCommandInput extends Actor {
+  /** With or without the leading '/', e.g. "start" or "/start@my_bot". */
+  command: string;
+  args?: string;
+}
+
+export interface InjectCallbackInput extends Actor {
+  /** The bot message whose inline button is pressed. */
+  messageId: number;
+  data: string;
+}
+
+/** A harness mistake (not a bot's): unknown message to press, bad input. */
+export class ControlError extends Error {
+  override readonly name = "ControlError";
+}
+
+/** Callback queries are queued per user with this tag (Client.cpp `user_id + (3 << 33)`). */
+const CALLBACK_QUEUE_TAG = 3 * 2 ** 33;
+
+/**
+ * The harness side of the fake API: creates updates as users would, and reads what bots did.
+ * Not reachable through bot routes; `tgbench serve` exposes it under /__tgbench/ for other tools.
+ */
+export class FakeApiControl {
+  readonly #telegram: FakeTelegram;
+  #callbackSeq = 0;
+
+  constructor(telegram: FakeTelegram) {
+    this.#telegram = telegram;
+  }
+
+  /** A user sends a text message. Returns the update, or null if allowed_updates filtered it. */
+  injectText(token: string, input: InjectTextInput): Update | null {
+    if (typeof input.text !== "string" || input.text === "")
+      throw new ControlError("text must be a non-empty string");
+    return this.#injectMessage(token, input, input.text);
+  }
+
+  /** A user sends a command, with its `bot_command` entity. */
+  injectCommand(token: string, input: InjectCommandInput): Update | null {
+    if (typeof input.command !== "string" || input.command.replace(/^\//, "") === "") {
+      throw new ControlError("command must be a non-empty string like /start");
+    }
+    const command = input.command.startsWith("/") ? input.command : `/${input.command}`;
+    if (commandEntities(command) === undefined) throw new ControlError(`not a valid command: ${command}`);
+    const text = input.args === undefined || input.args === "" ? command : `${command} ${input.args}`;
+    return this.#injectMessage(token, input, text);
+  }
+
+  /** A user presses an inline button on a bot message. */
+  injectCallback(token: string, input: InjectCallbackInput): Update | null {
+    const bot = this.#telegram.bot(token);
+    const { user, chat } = this.#actor(bot, input);
+    const message = bot.chats.message(chat.id, input.messageId);
+    if (message === undefined || message.from?.id !== bot.id) {
+      throw new ControlError(`chat ${chat.id} has no bot message ${input.messageId} to press a button on`);
+    }
+    const id = `${bot.id}${(++this.#callbackSeq).toString().padStart(9, "0")}`;
+    const expiry = TELEGRAM_LIMITS.callbackQueryExpirySeconds;
+    const item = this.#telegram.enqueue(
+      bot,
+      "callback_query",
+      user.id + CALLBACK_QUEUE_TAG,
+      expiry,
+      (updateId) => ({
+        update_id: updateId,
+        callback_query: { id, from: user, message, chat_instance: String(chat.id), data: input.data },
+      }),
+    );
+    if (item !== null) bot.callbackQueries.set(id, bot.nowSec() + expiry);
+    return item?.update ?? null;
+  }
+
+  /** Calls the bot made, oldest first; `since` is the last seq already read. */
+  calls(token: string, since = 0): CallRecord[] {
+    return this.#telegram.bot(token).callLog.since(since);
+  }
+
+  counters(token: string): BotCounters {
+    return snapshotCounters(this.#telegram.bot(token).counters);
+  }
+
+  webhookInfo(token: string): WebhookInfo {
+    return webhookInfo(this.#telegram.bot(token));
+  }
+
+  /** Zeroes counters and empties call logs, for one bot or all. Queues and webhooks stay. */
+  reset(token?: string): void {
+    if (token !== undefined) this.#telegram.bot(token).resetCounters();
+    else for (const bot of this.#telegram.bots()) bot.resetCounters();
+  }
+
+  /** Messages a chat holds, for tests and the runner's reply matching. */
+  message(token: string, chatId: number, messageId: number): Message | undefined {
+    return this.#telegram.bot(token).chats.message(chatId, messageId);
+  }
+
+  #injectMessage(token: string, input: Actor & { replyToMessageId?: number }, text: string): Update | null {
+    const bot = this.#telegram.bot(token);
+    const { user, chat } = this.#actor(bot, input);
+    const replyTo =
+      input.replyToMessageId === undefined ? undefined : bot.chats.message(chat.id, input.replyToMessageId);
+    if (input.replyToMessageId !== undefined && replyTo === undefined) {
+      throw new ControlError(`chat ${chat.id} has no message ${input.replyToMessageId} to reply to`);
+    }
+    const message = bot.chats.add(chat.id, (messageId) => {
+      const m: Message = { message_id: messageId, from: user, chat, date: bot.nowSec(), text };
+      const entities = commandEntities(text);
+      if (entities !== undefined) m.entities = entities;
+      if (replyTo !== undefined) m.reply_to_message = replyTo;
+      return m;
+    });
+    const item = this.#telegram.enqueue(
+      bot,
+      "message",
+      chat.id,
+      TELEGRAM_LIMITS.messageExpirySeconds,
+      (updateId) => ({
+        update_id: updateId,
+        message,
+      }),
+    );
+    return item?.update ?? null;
+  }
+
+  #actor(bot: BotState, input: Actor) {
+    const user = simulatedUser(input.from ?? { id: DEFAULT_USER_ID });
+    if (!Number.isSafeInteger(user.id) || user.id <= 0)
+      throw new ControlError("from.id must be a positive integer");
+    const spec = input.chat ?? { id: user.id, type: "private" as const };
+    if (!Number.isSafeInteger(spec.id) || spec.id === 0)
+      throw new ControlError("chat.id must be a non-zero integer");
+    const chat = bot.chats.ensure(chatFor(spec, user));
+    return { user, chat };
+  }
+}

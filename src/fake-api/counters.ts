@@ -1,0 +1,77 @@
+/**
+ * Per-bot counters. They are never sampled or dropped: the runner's ledger is built from them.
+ * Plain numbers on a plain object, so incrementing one on the hot path costs nothing.
+ */
+export interface BotCounters {
+  /** Requests by lower-case method name (HTTP requests and webhook-reply calls). */
+  requestsByMethod: Record<string, number>;
+  /** Requests answered with an error, by HTTP status. */
+  errorsByStatus: Record<string, number>;
+  getUpdatesCalls: number;
+  /** getUpdates answered with `[]` (short polls on an empty queue and long polls that timed out). */
+  emptyGetUpdates: number;
+  /** Request bytes received from this bot (body; headers excluded). */
+  bytesIn: number;
+  /** Response bytes sent to this bot (body; headers excluded). */
+  bytesOut: number;
+  /** TCP connections this bot opened to the fake API. */
+  connectionsOpened: number;
+  conflicts409: number;
+  tooManyRequests429: number;
+  /** Updates created by the harness and accepted by allowed_updates. */
+  updatesQueued: number;
+  /** Updates the harness injected that allowed_updates filtered out. */
+  updatesFiltered: number;
+  /** Updates handed over in getUpdates answers (each counted once, at its first hand-over). */
+  updatesDeliveredByPolling: number;
+  /** Updates acknowledged with a 2xx by the bot's webhook. */
+  updatesDeliveredByWebhook: number;
+  /** Updates dropped because they expired before delivery. */
+  updatesExpired: number;
+  /** Updates removed by drop_pending_updates or a negative offset. */
+  updatesDropped: number;
+  webhookAttempts: number;
+  webhookRetries: number;
+  webhookFailures: number;
+  /** TCP connections the webhook dispatcher opened to the bot. */
+  webhookConnectionsOpened: number;
+  /** Calls executed from webhook response bodies. */
+  webhookReplies: number;
+  /** Messages the bot sent (sendMessage, sendPhoto, copyMessage …). */
+  messagesSent: number;
+}
+
+export function newBotCounters(): BotCounters {
+  return {
+    requestsByMethod: {},
+    errorsByStatus: {},
+    getUpdatesCalls: 0,
+    emptyGetUpdates: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    connectionsOpened: 0,
+    conflicts409: 0,
+    tooManyRequests429: 0,
+    updatesQueued: 0,
+    updatesFiltered: 0,
+    updatesDeliveredByPolling: 0,
+    updatesDeliveredByWebhook: 0,
+    updatesExpired: 0,
+    updatesDropped: 0,
+    webhookAttempts: 0,
+    webhookRetries: 0,
+    webhookFailures: 0,
+    webhookConnectionsOpened: 0,
+    webhookReplies: 0,
+    messagesSent: 0,
+  };
+}
+
+/** A deep copy, safe to hand to a reader. */
+export function snapshotCounters(counters: BotCounters): BotCounters {
+  return {
+    ...counters,
+    requestsByMethod: { ...counters.requestsByMethod },
+    errorsByStatus: { ...counters.errorsByStatus },
+  };
+}

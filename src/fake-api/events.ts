@@ -1,0 +1,26 @@
+import { EventEmitter } from "node:events";
+import type { CallRecord } from "./call-log.ts";
+import type { Message, Update } from "./telegram-types.ts";
+
+/**
+ * What the fake API tells the runner, in process. Listeners must be cheap: they run on the request
+ * path. Every payload carries the bot's id and a monotonic timestamp (performance.now() ms).
+ */
+export interface FakeApiEventMap {
+  /** The harness created an update and it was queued for the bot. */
+  update: [{ botId: number; update: Update; atMs: number }];
+  /** Updates were handed to the bot: in a getUpdates answer, or in a webhook POST that got a 2xx. */
+  delivered: [{ botId: number; updateIds: readonly number[]; via: "getUpdates" | "webhook"; atMs: number }];
+  /** A webhook POST was attempted (before its outcome is known). */
+  webhookAttempt: [{ botId: number; updateId: number; attempt: number; atMs: number }];
+  /** A webhook POST failed; it will be retried after `retryInMs` (or dropped when undefined). */
+  webhookFailure: [
+    { botId: number; updateId: number; error: string; retryInMs: number | undefined; atMs: number },
+  ];
+  /** The bot sent a message (sendMessage, sendPhoto, copyMessage, forwardMessage …). */
+  message: [{ botId: number; message: Message; method: string; atMs: number }];
+  /** A call finished (any method, success or error). */
+  call: [{ botId: number; record: CallRecord }];
+}
+
+export class FakeApiEvents extends EventEmitter<FakeApiEventMap> {}

@@ -1,0 +1,166 @@
+import { BotState } from "./bot-state.ts";
+import type { CallRecord } from "./call-log.ts";
+import { monotonicMs } from "./clock.ts";
+import { type ApiError, Descriptions, notFound, toApiError, unauthorized } from "./errors.ts";
+import { FakeApiEvents } from "./events.ts";
+import { METHODS } from "./methods/index.ts";
+import { Described, type MethodContext } from "./methods/method.ts";
+import type { ResolvedFakeApiOptions } from "./options.ts";
+import type { Params } from "./params.ts";
+import type { Update, UpdateType } from "./telegram-types.ts";
+import type { QueuedUpdate } from "./update-queue.ts";
+
+/** The result of one call, ready to be serialised as Telegram's envelope. */
+export type CallOutcome =
+  | { ok: true; result: unknown; description: string | undefined }
+  | { ok: false; error: ApiError };
+
+/** Largest bot id telegram-bot-api accepts (ClientManager.cpp: `user_id < 1 << 54`). */
+const MAX_BOT_ID = 2 ** 54;
+
+/**
+ * The fake Telegram itself, without HTTP: bots by token, their queues, and the method registry.
+ * The fastify server ({@link ./server.ts}) and the harness control ({@link ./control.ts}) are two
+ * doors into this one object.
+ */
+export class FakeTelegram {
+  readonly options: ResolvedFakeApiOptions;
+  readonly events = new FakeApiEvents();
+  readonly #bots = new Map<string, BotState>();
+
+  constructor(options: ResolvedFakeApiOptions) {
+    this.options = options;
+  }
+
+  /**
+   * The bot behind a token, created on first use. A malformed token gets 401 exactly as
+   * telegram-bot-api checks it (ClientManager::send): leading 0, longer than 80, a '/', no ':',
+   * or a bot id outside 1..2^54; we also require a non-empty secret after the ':'.
+   */
+  bot(token: string): BotState {
+    const known = this.#bots.get(token);
+    if (known !== undefined) return known;
+    const colon = token.indexOf(":");
+    const digits = token.slice(0, colon);
+    const id = Number(digits);
+    if (
+      colon <= 0 ||
+      colon === token.length - 1 ||
+      token[0] === "0" ||
+      token.length > 80 ||
+      token.includes("/") ||
+      !/^\d+$/.test(digits) ||
+      !(id > 0 && id < MAX_BOT_ID)
+    ) {
+      throw unauthorized(Descriptions.invalidToken);
+    }
+    const bot = new BotState(token, id, this.options);
+    this.#bots.set(token, bot);
+    return bot;
+  }
+
+  /** Bots seen so far. */
+  bots(): IterableIterator<BotState> {
+    return this.#bots.values();
+  }
+
+  /**
+   * Creates an update for a bot, as Telegram does when a user acts: dropped if allowed_updates
+   * excludes its type, otherwise queued and handed to the parked long poll or the webhook.
+   * Returns null when filtered.
+   */
+  enqueue(
+    bot: BotState,
+    type: UpdateType,
+    queueKey: number,
+    expirySeconds: number,
+    build: (updateId: number) => Update,
+  ): QueuedUpdate | null {
+    if (!bot.accepts(type)) {
+      bot.counters.updatesFiltered++;
+      return null;
+    }
+    const item = bot.queue.push(type, bot.nowSec() + expirySeconds, queueKey, build);
+    bot.counters.updatesQueued++;
+    if (this.events.listenerCount("update") > 0) {
+      this.events.emit("update", { botId: bot.id, update: item.update, atMs: monotonicMs() });
+    }
+    if (bot.dispatcher !== null) bot.dispatcher.notify(item);
+    else bot.poller.wake();
+    return item;
+  }
+
+  /**
+   * Runs one Bot API method and records it. Never throws: failures are outcomes (an ApiError),
+   * counted and logged like successes.
+   */
+  async call(
+    bot: BotState,
+    methodName: string,
+    params: Params,
+    via: CallRecord["via"],
+    onCancel: MethodContext["onCancel"] = () => {},
+  ): Promise<CallOutcome> {
+    const receivedAtMs = monotonicMs();
+    const counters = bot.counters;
+    counters.requestsByMethod[methodName] = (counters.requestsByMethod[methodName] ?? 0) + 1;
+    let outcome: CallOutcome;
+    const handler = METHODS[methodName];
+    if (handler === undefined) {
+      outcome = { ok: false, error: notFound(Descriptions.methodNotFound) };
+    } else {
+      try {
+        const value = await handler({ telegram: this, bot, params, via, onCancel });
+        outcome =
+          value instanceof Described
+            ? { ok: true, result: value.result, description: value.description }
+            : { ok: true, result: value, description: undefined };
+      } catch (error: unknown) {
+        outcome = { ok: false, error: toApiError(error) };
+      }
+    }
+    if (!outcome.ok) this.#countError(bot, outcome.error);
+    this.#record(bot, methodName, params, via, receivedAtMs, outcome);
+    return outcome;
+  }
+
+  /** Stops every parked poll, pending 409 and webhook dispatcher. */
+  async close(): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const bot of this.#bots.values()) {
+      bot.poller.close();
+      if (bot.dispatcher !== null) closing.push(bot.dispatcher.close());
+      bot.dispatcher = null;
+    }
+    await Promise.all(closing);
+  }
+
+  #countError(bot: BotState, error: ApiError): void {
+    const counters = bot.counters;
+    const status = String(error.errorCode);
+    counters.errorsByStatus[status] = (counters.errorsByStatus[status] ?? 0) + 1;
+    if (error.errorCode === 409) counters.conflicts409++;
+    else if (error.errorCode === 429) counters.tooManyRequests429++;
+  }
+
+  #record(
+    bot: BotState,
+    method: string,
+    params: Params,
+    via: CallRecord["via"],
+    receivedAtMs: number,
+    outcome: CallOutcome,
+  ): void {
+    const record = bot.callLog.add({
+      method,
+      receivedAtMs,
+      answeredAtMs: monotonicMs(),
+      via,
+      params: params.toRecord(),
+      files: params.files,
+      status: outcome.ok ? 200 : outcome.error.errorCode,
+      ...(outcome.ok ? {} : { description: outcome.error.description }),
+    });
+    if (this.events.listenerCount("call") > 0) this.events.emit("call", { botId: bot.id, record });
+  }
+}

@@ -1,0 +1,83 @@
+import type { BotState } from "../bot-state.ts";
+import { monotonicMs } from "../clock.ts";
+import { badRequest, Descriptions } from "../errors.ts";
+import { TELEGRAM_LIMITS } from "../options.ts";
+import type { Params } from "../params.ts";
+import { ALL_UPDATE_TYPES } from "../telegram-types.ts";
+import type { QueuedUpdate } from "../update-queue.ts";
+import type { MethodContext } from "./method.ts";
+
+const KNOWN_UPDATE_TYPES: ReadonlySet<string> = new Set(ALL_UPDATE_TYPES);
+
+/**
+ * Applies `allowed_updates` as telegram-bot-api does (`update_allowed_update_types`): omitted keeps
+ * the previous setting; `[]` (or only unknown names) means the default set. Returns whether the
+ * setting changed.
+ */
+export function applyAllowedUpdates(bot: BotState, params: Params): boolean {
+  const list = params.json<unknown>("allowed_updates", "allowed updates");
+  if (list === undefined) return false;
+  if (!Array.isArray(list)) throw badRequest("can't parse allowed updates JSON object");
+  const known = list.filter((t): t is string => typeof t === "string" && KNOWN_UPDATE_TYPES.has(t));
+  const next = known.length === 0 ? null : new Set(known);
+  const changed = !sameSet(bot.allowedUpdates, next);
+  bot.allowedUpdates = next;
+  return changed;
+}
+
+function sameSet(a: ReadonlySet<string> | null, b: ReadonlySet<string> | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
+/** getUpdates: offsets, clamping, the anti-busy-loop rule, long polling and 409s. */
+export async function getUpdates(ctx: MethodContext): Promise<unknown> {
+  const { bot, params, telegram } = ctx;
+  bot.counters.getUpdatesCalls++;
+  if (bot.webhook !== null || bot.settingWebhook) {
+    return new Promise((_resolve, reject) => bot.poller.failWithConflict(Descriptions.webhookActive, reject));
+  }
+  const offset = params.int("offset", 0);
+  let limit = params.int("limit", TELEGRAM_LIMITS.getUpdatesLimitMax, 1, TELEGRAM_LIMITS.getUpdatesLimitMax);
+  let timeoutSeconds = params.int("timeout", 0, 0, TELEGRAM_LIMITS.longPollMaxTimeoutSeconds);
+  applyAllowedUpdates(bot, params);
+
+  if (telegram.options.antiBusyLoop && offset === bot.previousPollOffset) {
+    const sincePreviousMs = performance.now() - bot.previousPollStartMs;
+    if (
+      timeoutSeconds < TELEGRAM_LIMITS.antiBusyLoopHoldSeconds &&
+      sincePreviousMs < TELEGRAM_LIMITS.antiBusyLoopWindowMs
+    ) {
+      timeoutSeconds = TELEGRAM_LIMITS.antiBusyLoopHoldSeconds;
+    }
+    if (sincePreviousMs < TELEGRAM_LIMITS.antiBusyLoopLimitOneWindowMs) limit = 1;
+  }
+  bot.previousPollOffset = offset;
+  bot.previousPollStartMs = performance.now();
+
+  const items = await bot.poller.poll({ offset, limit, timeoutSeconds }, ctx.onCancel);
+  if (items.length === 0) bot.counters.emptyGetUpdates++;
+  else noteHandedOver(ctx, items);
+  return items.map((item) => item.update);
+}
+
+/** Counts and announces updates handed over for the first time. */
+function noteHandedOver(ctx: MethodContext, items: readonly QueuedUpdate[]): void {
+  const { bot, telegram } = ctx;
+  const fresh: number[] = [];
+  for (const item of items) {
+    const id = item.update.update_id;
+    if (id > bot.handedUpToId) fresh.push(id);
+  }
+  if (fresh.length === 0) return;
+  bot.handedUpToId = fresh[fresh.length - 1]!;
+  bot.counters.updatesDeliveredByPolling += fresh.length;
+  if (telegram.events.listenerCount("delivered") > 0) {
+    telegram.events.emit("delivered", {
+      botId: bot.id,
+      updateIds: fresh,
+      via: "getUpdates",
+      atMs: monotonicMs(),
+    });
+  }
+}

@@ -1,0 +1,168 @@
+import type { Socket } from "node:net";
+import multipart from "@fastify/multipart";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { readMultipart, registerBodyParsers } from "./body-parsers.ts";
+import type { BotState } from "./bot-state.ts";
+import { FakeApiControl } from "./control.ts";
+import { registerControlRoutes } from "./control-routes.ts";
+import { ApiError, notFound, payloadTooLarge } from "./errors.ts";
+import type { FakeApiEvents } from "./events.ts";
+import { type CallOutcome, FakeTelegram } from "./fake-telegram.ts";
+import { type FakeApiOptions, type ResolvedFakeApiOptions, resolveFakeApiOptions } from "./options.ts";
+import { EMPTY_BODY, Params, type ParsedBody } from "./params.ts";
+
+/**
+ * The fake Telegram Bot API: a fastify server that real bot frameworks cannot tell from
+ * api.telegram.org, plus the harness's control over it. Build it without listening to test with
+ * `app.inject()`, or `listen()` to serve bots over real sockets.
+ */
+export class FakeApi {
+  readonly app: FastifyInstance;
+  readonly telegram: FakeTelegram;
+  readonly control: FakeApiControl;
+  readonly options: ResolvedFakeApiOptions;
+  #apiRoot: string | undefined;
+
+  constructor(options: FakeApiOptions = {}) {
+    this.options = resolveFakeApiOptions(options);
+    this.telegram = new FakeTelegram(this.options);
+    this.control = new FakeApiControl(this.telegram);
+    this.app = buildApp(this.telegram, this.control, this.options);
+  }
+
+  get events(): FakeApiEvents {
+    return this.telegram.events;
+  }
+
+  /** Starts listening; resolves with the API root to give a bot (`http://127.0.0.1:PORT`, no trailing slash). */
+  async listen(): Promise<string> {
+    await this.app.listen({ host: this.options.host, port: this.options.port });
+    const address = this.app.server.address();
+    if (address === null || typeof address === "string") throw new Error("fake API is not listening on TCP");
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    this.#apiRoot = `http://${host}:${address.port}`;
+    return this.#apiRoot;
+  }
+
+  /** The API root; throws if not listening. */
+  get apiRoot(): string {
+    if (this.#apiRoot === undefined) throw new Error("fake API is not listening; call listen() first");
+    return this.#apiRoot;
+  }
+
+  /** Answers parked polls, stops webhook dispatchers, closes every socket. */
+  async close(): Promise<void> {
+    await this.telegram.close();
+    await this.app.close();
+  }
+}
+
+/** Builds and starts a fake API in one step. */
+export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeApi> {
+  const api = new FakeApi(options);
+  await api.listen();
+  return api;
+}
+
+function buildApp(telegram: FakeTelegram, control: FakeApiControl, options: ResolvedFakeApiOptions) {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimitBytes,
+    exposeHeadRoutes: false,
+    forceCloseConnections: true,
+    return503OnClosing: false,
+    // telegram-bot-api closes idle inbound keep-alive connections after 500 s.
+    keepAliveTimeout: 500_000,
+  });
+  registerBodyParsers(app);
+  app.register(multipart, {
+    limits: { fileSize: options.bodyLimitBytes, fieldSize: options.bodyLimitBytes, files: 100, fields: 1000 },
+  });
+  app.setErrorHandler((error, _req, reply) => {
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    const apiError =
+      status === 413
+        ? payloadTooLarge()
+        : new ApiError(status >= 400 && status < 500 ? 400 : 500, `Bad Request: ${(error as Error).message}`);
+    sendEnvelope(reply, { ok: false, error: apiError });
+  });
+  app.setNotFoundHandler((_req, reply) => sendEnvelope(reply, { ok: false, error: notFound() }));
+  registerControlRoutes(app, control);
+  app.route({
+    method: ["GET", "POST"],
+    url: "/*",
+    handler: (req, reply) => handleBotRequest(telegram, req, reply),
+  });
+  // telegram-bot-api answers any other verb with 501 and an empty body (TD parse_head).
+  app.route({
+    method: ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"],
+    url: "/*",
+    handler: (_req, reply) => reply.code(501).send(),
+  });
+  return app;
+}
+
+/** `/bot<token>/<method>` or `/bot<token>/test/<method>`; undefined for anything else. */
+export function parseBotPath(url: string): { token: string; method: string } | undefined {
+  if (!url.startsWith("/bot")) return undefined;
+  const queryAt = url.indexOf("?");
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const slash = path.indexOf("/", 4);
+  if (slash === -1) return undefined;
+  const token = decodeURIComponent(path.slice(4, slash));
+  let method = path.slice(slash + 1);
+  if (method.startsWith("test/")) method = method.slice(5);
+  if (method === "" || method.includes("/")) return undefined;
+  return { token, method: method.toLowerCase() };
+}
+
+async function handleBotRequest(telegram: FakeTelegram, req: FastifyRequest, reply: FastifyReply) {
+  const route = parseBotPath(req.url);
+  if (route === undefined) return sendEnvelope(reply, { ok: false, error: notFound() });
+  let bot: BotState;
+  try {
+    bot = telegram.bot(route.token);
+  } catch (error: unknown) {
+    return sendEnvelope(reply, { ok: false, error: error as ApiError });
+  }
+  countConnection(bot, req.raw.socket);
+  bot.counters.bytesIn += Number(req.headers["content-length"] ?? 0);
+  const body: ParsedBody = req.isMultipart()
+    ? await readMultipart(req)
+    : ((req.body as ParsedBody) ?? EMPTY_BODY);
+  const params = new Params(req.query as Record<string, unknown>, body);
+  const outcome = await telegram.call(bot, route.method, params, "http", (cancel) => {
+    reply.raw.once("close", () => {
+      if (!reply.raw.writableFinished) cancel();
+    });
+  });
+  bot.counters.bytesOut += sendEnvelope(reply, outcome);
+  return reply;
+}
+
+function countConnection(bot: BotState, socket: Socket): void {
+  if (bot.sockets.has(socket)) return;
+  bot.sockets.add(socket);
+  bot.counters.connectionsOpened++;
+}
+
+/** Serialises Telegram's envelope with `Content-Type: application/json` (no charset); returns the body size. */
+function sendEnvelope(reply: FastifyReply, outcome: CallOutcome): number {
+  let payload: string;
+  if (outcome.ok) {
+    payload =
+      outcome.description === undefined
+        ? `{"ok":true,"result":${JSON.stringify(outcome.result)}}`
+        : JSON.stringify({ ok: true, result: outcome.result, description: outcome.description });
+    reply.code(200);
+  } else {
+    payload = JSON.stringify(outcome.error.toEnvelope());
+    reply.code(outcome.error.errorCode);
+    const retryAfter = outcome.error.parameters?.retry_after;
+    if (retryAfter !== undefined) reply.header("retry-after", String(retryAfter));
+  }
+  // A Buffer keeps the header exactly as set: fastify would append "; charset=utf-8" to a string.
+  const bytes = Buffer.from(payload);
+  reply.header("content-type", "application/json").send(bytes);
+  return bytes.length;
+}
