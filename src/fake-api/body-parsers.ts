@@ -23,10 +23,13 @@ export function registerBodyParsers(app: FastifyInstance): void {
   app.addHook("preParsing", async (req, _reply, payload) => {
     const encoding = req.headers["content-encoding"];
     if (encoding !== "gzip" && encoding !== "deflate") return payload;
-    const inflated = payload.pipe(encoding === "gzip" ? createGunzip() : createInflate()) as Readable & {
-      receivedEncodedLength?: number;
-    };
-    inflated.receivedEncodedLength = (payload as { receivedEncodedLength?: number }).receivedEncodedLength;
+    // fastify compares Content-Length with the bytes received on the wire, read from this property.
+    let receivedEncodedLength = 0;
+    payload.on("data", (chunk: Buffer) => {
+      receivedEncodedLength += chunk.length;
+    });
+    const inflated: Readable = payload.pipe(encoding === "gzip" ? createGunzip() : createInflate());
+    Object.defineProperty(inflated, "receivedEncodedLength", { get: () => receivedEncodedLength });
     return inflated;
   });
 }
