@@ -1,4 +1,5 @@
-import type { UploadedFile } from "./params.ts";
+import type { ApiError } from "./errors.ts";
+import type { Params, UploadedFile } from "./params.ts";
 
 /** One call a bot made, as the harness reads it back. */
 export interface CallRecord {
@@ -20,31 +21,59 @@ export interface CallRecord {
   description?: string;
 }
 
+/** What the log keeps per call: cheap to store, turned into a {@link CallRecord} when read. */
+interface StoredCall {
+  seq: number;
+  method: string;
+  params: Params;
+  via: CallRecord["via"];
+  receivedAtMs: number;
+  answeredAtMs: number;
+  error: ApiError | undefined;
+}
+
 /**
  * A bounded log of the most recent calls. A million-update run must not keep a million records,
- * so old ones are overwritten; `seq` tells a reader what it missed.
+ * so old ones are overwritten; `seq` tells a reader what it missed. Parameters are kept as the
+ * parsed request and only turned into text when read, so logging costs the hot path one object.
  */
 export class CallLog {
   readonly #capacity: number;
-  readonly #records: CallRecord[] = [];
+  readonly #calls: StoredCall[] = [];
   #nextSeq = 1;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
   }
 
-  add(record: Omit<CallRecord, "seq">): CallRecord {
-    const full = { seq: this.#nextSeq++, ...record } as CallRecord;
-    if (this.#records.length < this.#capacity) this.#records.push(full);
-    else this.#records[(full.seq - 1) % this.#capacity] = full;
-    return full;
+  /** Logs a call; returns a function that builds its record (for listeners that want one now). */
+  add(
+    method: string,
+    params: Params,
+    via: CallRecord["via"],
+    receivedAtMs: number,
+    error: ApiError | undefined,
+  ): () => CallRecord {
+    const call: StoredCall = {
+      seq: this.#nextSeq++,
+      method,
+      params,
+      via,
+      receivedAtMs,
+      answeredAtMs: performance.now(),
+      error,
+    };
+    if (this.#calls.length < this.#capacity) this.#calls.push(call);
+    else this.#calls[(call.seq - 1) % this.#capacity] = call;
+    return () => toRecord(call);
   }
 
   /** Records with `seq > since`, oldest first. */
   since(since = 0): CallRecord[] {
-    const out = this.#records.filter((r) => r.seq > since);
-    out.sort((a, b) => a.seq - b.seq);
-    return out;
+    return this.#calls
+      .filter((c) => c.seq > since)
+      .sort((a, b) => a.seq - b.seq)
+      .map(toRecord);
   }
 
   /** The seq of the newest record (0 when empty). */
@@ -53,6 +82,21 @@ export class CallLog {
   }
 
   clear(): void {
-    this.#records.length = 0;
+    this.#calls.length = 0;
   }
+}
+
+function toRecord(call: StoredCall): CallRecord {
+  const record: CallRecord = {
+    seq: call.seq,
+    method: call.method,
+    receivedAtMs: call.receivedAtMs,
+    answeredAtMs: call.answeredAtMs,
+    via: call.via,
+    params: call.params.toRecord(),
+    files: call.params.files,
+    status: call.error === undefined ? 200 : call.error.errorCode,
+  };
+  if (call.error !== undefined) record.description = call.error.description;
+  return record;
 }

@@ -15,6 +15,13 @@ export type CallOutcome =
   | { ok: true; result: unknown; description: string | undefined }
   | { ok: false; error: ApiError };
 
+const ignoreCancel = () => {};
+
+const success = (value: unknown): CallOutcome =>
+  value instanceof Described
+    ? { ok: true, result: value.result, description: value.description }
+    : { ok: true, result: value, description: undefined };
+
 /** Largest bot id telegram-bot-api accepts (ClientManager.cpp: `user_id < 1 << 54`). */
 const MAX_BOT_ID = 2 ** 54;
 
@@ -92,35 +99,55 @@ export class FakeTelegram {
 
   /**
    * Runs one Bot API method and records it. Never throws: failures are outcomes (an ApiError),
-   * counted and logged like successes.
+   * counted and logged like successes. Synchronous methods answer synchronously — this is the
+   * hot path of every benchmark, and a promise per call is measurable there.
    */
-  async call(
+  call(
     bot: BotState,
     methodName: string,
     params: Params,
     via: CallRecord["via"],
-    onCancel: MethodContext["onCancel"] = () => {},
-  ): Promise<CallOutcome> {
+    onCancel: MethodContext["onCancel"] = ignoreCancel,
+  ): CallOutcome | Promise<CallOutcome> {
     const receivedAtMs = monotonicMs();
     const counters = bot.counters;
     counters.requestsByMethod[methodName] = (counters.requestsByMethod[methodName] ?? 0) + 1;
-    let outcome: CallOutcome;
     const handler = METHODS[methodName];
     if (handler === undefined) {
-      outcome = { ok: false, error: notFound(Descriptions.methodNotFound) };
-    } else {
-      try {
-        const value = await handler({ telegram: this, bot, params, via, onCancel });
-        outcome =
-          value instanceof Described
-            ? { ok: true, result: value.result, description: value.description }
-            : { ok: true, result: value, description: undefined };
-      } catch (error: unknown) {
-        outcome = { ok: false, error: toApiError(error) };
-      }
+      return this.#finish(bot, methodName, params, via, receivedAtMs, {
+        ok: false,
+        error: notFound(Descriptions.methodNotFound),
+      });
     }
+    let value: unknown;
+    try {
+      value = handler({ telegram: this, bot, params, via, onCancel });
+    } catch (error: unknown) {
+      return this.#finish(bot, methodName, params, via, receivedAtMs, {
+        ok: false,
+        error: toApiError(error),
+      });
+    }
+    if (!(value instanceof Promise))
+      return this.#finish(bot, methodName, params, via, receivedAtMs, success(value));
+    return value.then(
+      (resolved: unknown) => this.#finish(bot, methodName, params, via, receivedAtMs, success(resolved)),
+      (error: unknown) =>
+        this.#finish(bot, methodName, params, via, receivedAtMs, { ok: false, error: toApiError(error) }),
+    );
+  }
+
+  #finish(
+    bot: BotState,
+    method: string,
+    params: Params,
+    via: CallRecord["via"],
+    receivedAtMs: number,
+    outcome: CallOutcome,
+  ): CallOutcome {
     if (!outcome.ok) this.#countError(bot, outcome.error);
-    this.#record(bot, methodName, params, via, receivedAtMs, outcome);
+    const record = bot.callLog.add(method, params, via, receivedAtMs, outcome.ok ? undefined : outcome.error);
+    if (this.events.listenerCount("call") > 0) this.events.emit("call", { botId: bot.id, record: record() });
     return outcome;
   }
 
@@ -141,26 +168,5 @@ export class FakeTelegram {
     counters.errorsByStatus[status] = (counters.errorsByStatus[status] ?? 0) + 1;
     if (error.errorCode === 409) counters.conflicts409++;
     else if (error.errorCode === 429) counters.tooManyRequests429++;
-  }
-
-  #record(
-    bot: BotState,
-    method: string,
-    params: Params,
-    via: CallRecord["via"],
-    receivedAtMs: number,
-    outcome: CallOutcome,
-  ): void {
-    const record = bot.callLog.add({
-      method,
-      receivedAtMs,
-      answeredAtMs: monotonicMs(),
-      via,
-      params: params.toRecord(),
-      files: params.files,
-      status: outcome.ok ? 200 : outcome.error.errorCode,
-      ...(outcome.ok ? {} : { description: outcome.error.description }),
-    });
-    if (this.events.listenerCount("call") > 0) this.events.emit("call", { botId: bot.id, record });
   }
 }

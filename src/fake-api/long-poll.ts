@@ -46,13 +46,17 @@ export class LongPoller {
   }
 
   /**
-   * Answers a getUpdates call. Resolves with the updates handed over (possibly none); rejects
+   * Answers a getUpdates call: at once when it can (an array), else a promise that resolves with
+   * the updates handed over (possibly none) or rejects
    * with an ApiError (409) when terminated. `onCancel` lets the caller un-park a poll whose
    * client went away, so a dead request never answers.
    */
-  poll(request: PollRequest, onCancel: (cancel: () => void) => void): Promise<QueuedUpdate[]> {
+  poll(
+    request: PollRequest,
+    onCancel: (cancel: () => void) => void,
+  ): QueuedUpdate[] | Promise<QueuedUpdate[]> {
     const updates = this.#queue.take(request.offset, request.limit, this.#nowSec());
-    if (updates.length > 0 || request.timeoutSeconds === 0) return Promise.resolve(updates);
+    if (updates.length > 0 || request.timeoutSeconds === 0) return updates;
     this.abort("getUpdates");
     return new Promise((resolve, reject) => {
       const hardDeadlineMs = performance.now() + request.timeoutSeconds * 1000;

@@ -116,7 +116,7 @@ export function parseBotPath(url: string): { token: string; method: string } | u
   return { token, method: method.toLowerCase() };
 }
 
-async function handleBotRequest(telegram: FakeTelegram, req: FastifyRequest, reply: FastifyReply) {
+function handleBotRequest(telegram: FakeTelegram, req: FastifyRequest, reply: FastifyReply): unknown {
   const route = parseBotPath(req.url);
   if (route === undefined) return sendEnvelope(reply, { ok: false, error: notFound() });
   let bot: BotState;
@@ -127,17 +127,41 @@ async function handleBotRequest(telegram: FakeTelegram, req: FastifyRequest, rep
   }
   countConnection(bot, req.raw.socket);
   bot.counters.bytesIn += Number(req.headers["content-length"] ?? 0);
-  const body: ParsedBody = req.isMultipart()
-    ? await readMultipart(req)
-    : ((req.body as ParsedBody) ?? EMPTY_BODY);
+  if (req.isMultipart()) {
+    return readMultipart(req).then((body) => answerCall(telegram, bot, route.method, req, reply, body));
+  }
+  return answerCall(
+    telegram,
+    bot,
+    route.method,
+    req,
+    reply,
+    (req.body as ParsedBody | undefined) ?? EMPTY_BODY,
+  );
+}
+
+/** Runs the call and writes its envelope; synchronous unless the method waits (long polls, setWebhook). */
+function answerCall(
+  telegram: FakeTelegram,
+  bot: BotState,
+  method: string,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  body: ParsedBody,
+): unknown {
   const params = new Params(req.query as Record<string, unknown>, body);
-  const outcome = await telegram.call(bot, route.method, params, "http", (cancel) => {
+  const outcome = telegram.call(bot, method, params, "http", (cancel) => {
     reply.raw.once("close", () => {
       if (!reply.raw.writableFinished) cancel();
     });
   });
+  if (outcome instanceof Promise) {
+    return outcome.then((settled) => {
+      bot.counters.bytesOut += sendEnvelope(reply, settled);
+    });
+  }
   bot.counters.bytesOut += sendEnvelope(reply, outcome);
-  return reply;
+  return undefined;
 }
 
 function countConnection(bot: BotState, socket: Socket): void {
@@ -146,23 +170,43 @@ function countConnection(bot: BotState, socket: Socket): void {
   bot.counters.connectionsOpened++;
 }
 
-/** Serialises Telegram's envelope with `Content-Type: application/json` (no charset); returns the body size. */
-function sendEnvelope(reply: FastifyReply, outcome: CallOutcome): number {
-  let payload: string;
+/** Telegram's envelope as JSON text, its HTTP status, and a Retry-After value for 429s. */
+function envelopeOf(outcome: CallOutcome): {
+  status: number;
+  payload: string;
+  retryAfter: number | undefined;
+} {
   if (outcome.ok) {
-    payload =
+    const payload =
       outcome.description === undefined
         ? `{"ok":true,"result":${JSON.stringify(outcome.result)}}`
         : JSON.stringify({ ok: true, result: outcome.result, description: outcome.description });
-    reply.code(200);
-  } else {
-    payload = JSON.stringify(outcome.error.toEnvelope());
-    reply.code(outcome.error.errorCode);
-    const retryAfter = outcome.error.parameters?.retry_after;
-    if (retryAfter !== undefined) reply.header("retry-after", String(retryAfter));
+    return { status: 200, payload, retryAfter: undefined };
   }
-  // A Buffer keeps the header exactly as set: fastify would append "; charset=utf-8" to a string.
-  const bytes = Buffer.from(payload);
-  reply.header("content-type", "application/json").send(bytes);
-  return bytes.length;
+  const error = outcome.error;
+  return {
+    status: error.errorCode,
+    payload: JSON.stringify(error.toEnvelope()),
+    retryAfter: error.parameters?.retry_after,
+  };
+}
+
+/**
+ * Sends the envelope with `Content-Type: application/json` exactly (no charset); returns the body
+ * size. On the bot path the answer is written to the raw response (fastify's `hijack`): this is
+ * the hot path of every benchmark, and fastify's reply pipeline (hooks, serializer, header
+ * rewriting) has nothing to add to a pre-serialised body.
+ */
+function sendEnvelope(reply: FastifyReply, outcome: CallOutcome): number {
+  const { status, payload, retryAfter } = envelopeOf(outcome);
+  const length = Buffer.byteLength(payload);
+  const headers: Record<string, string | number> = {
+    "content-type": "application/json",
+    "content-length": length,
+  };
+  if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
+  reply.hijack();
+  reply.raw.writeHead(status, headers);
+  reply.raw.end(payload);
+  return length;
 }

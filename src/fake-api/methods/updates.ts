@@ -3,7 +3,7 @@ import { monotonicMs } from "../clock.ts";
 import { badRequest, Descriptions } from "../errors.ts";
 import { TELEGRAM_LIMITS } from "../options.ts";
 import type { Params } from "../params.ts";
-import { ALL_UPDATE_TYPES } from "../telegram-types.ts";
+import { ALL_UPDATE_TYPES, type Update } from "../telegram-types.ts";
 import type { QueuedUpdate } from "../update-queue.ts";
 import type { MethodContext } from "./method.ts";
 
@@ -31,7 +31,7 @@ function sameSet(a: ReadonlySet<string> | null, b: ReadonlySet<string> | null): 
 }
 
 /** getUpdates: offsets, clamping, the anti-busy-loop rule, long polling and 409s. */
-export async function getUpdates(ctx: MethodContext): Promise<unknown> {
+export function getUpdates(ctx: MethodContext): Update[] | Promise<Update[]> {
   const { bot, params, telegram } = ctx;
   bot.counters.getUpdatesCalls++;
   if (bot.webhook !== null || bot.settingWebhook) {
@@ -42,8 +42,9 @@ export async function getUpdates(ctx: MethodContext): Promise<unknown> {
   let timeoutSeconds = params.int("timeout", 0, 0, TELEGRAM_LIMITS.longPollMaxTimeoutSeconds);
   applyAllowedUpdates(bot, params);
 
+  const nowMs = performance.now();
   if (telegram.options.antiBusyLoop && offset === bot.previousPollOffset) {
-    const sincePreviousMs = performance.now() - bot.previousPollStartMs;
+    const sincePreviousMs = nowMs - bot.previousPollStartMs;
     if (
       timeoutSeconds < TELEGRAM_LIMITS.antiBusyLoopHoldSeconds &&
       sincePreviousMs < TELEGRAM_LIMITS.antiBusyLoopWindowMs
@@ -53,11 +54,18 @@ export async function getUpdates(ctx: MethodContext): Promise<unknown> {
     if (sincePreviousMs < TELEGRAM_LIMITS.antiBusyLoopLimitOneWindowMs) limit = 1;
   }
   bot.previousPollOffset = offset;
-  bot.previousPollStartMs = performance.now();
+  bot.previousPollStartMs = nowMs;
 
-  const items = await bot.poller.poll({ offset, limit, timeoutSeconds }, ctx.onCancel);
-  if (items.length === 0) bot.counters.emptyGetUpdates++;
-  else noteHandedOver(ctx, items);
+  const items = bot.poller.poll({ offset, limit, timeoutSeconds }, ctx.onCancel);
+  return items instanceof Promise ? items.then((ready) => handOver(ctx, ready)) : handOver(ctx, items);
+}
+
+function handOver(ctx: MethodContext, items: QueuedUpdate[]): Update[] {
+  if (items.length === 0) {
+    ctx.bot.counters.emptyGetUpdates++;
+    return [];
+  }
+  noteHandedOver(ctx, items);
   return items.map((item) => item.update);
 }
 
