@@ -8,7 +8,7 @@ import { botUser } from "./objects.ts";
 import { type ResolvedFakeApiOptions, TELEGRAM_LIMITS } from "./options.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { type BotCommand, DEFAULT_ALLOWED_UPDATES, type User } from "./telegram-types.ts";
-import { UpdateQueue } from "./update-queue.ts";
+import { type QueuedUpdate, UpdateQueue } from "./update-queue.ts";
 import type { WebhookDispatcher } from "./webhook-dispatcher.ts";
 
 /** The webhook a bot has set, as getWebhookInfo reports it. */
@@ -59,14 +59,18 @@ export class BotState {
   readonly sockets = new WeakSet<Socket>();
   #fileSeq = 0;
 
-  constructor(token: string, id: number, options: ResolvedFakeApiOptions) {
+  /** @param onExpired told of every update dropped because it expired before delivery. */
+  constructor(
+    token: string,
+    id: number,
+    options: ResolvedFakeApiOptions,
+    onExpired: (bot: BotState, item: QueuedUpdate) => void,
+  ) {
     this.token = token;
     this.id = id;
     this.user = botUser(id);
     this.clock = options.clock;
-    this.queue = new UpdateQueue(firstUpdateIdFor(token), () => {
-      this.counters.updatesExpired++;
-    });
+    this.queue = new UpdateQueue(firstUpdateIdFor(token), (item) => onExpired(this, item));
     this.poller = new LongPoller(this.queue, () => unixSeconds(this.clock));
     this.chats = new ChatStore(options.messagesKeptPerChat);
     this.callLog = new CallLog(options.callLogCapacity);

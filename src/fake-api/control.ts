@@ -5,7 +5,7 @@ import type { FakeTelegram } from "./fake-telegram.ts";
 import { webhookInfo } from "./methods/webhook.ts";
 import { type ChatSpec, chatFor, commandEntities, simulatedUser, type UserSpec } from "./objects.ts";
 import { TELEGRAM_LIMITS } from "./options.ts";
-import type { Message, Update, WebhookInfo } from "./telegram-types.ts";
+import type { ChatType, Message, Update, WebhookInfo } from "./telegram-types.ts";
 
 /** The simulated user when the harness names none. */
 export const DEFAULT_USER_ID = 100_000_001;
@@ -38,6 +38,8 @@ export interface InjectCallbackInput extends Actor {
 export class ControlError extends Error {
   override readonly name = "ControlError";
 }
+
+const CHAT_TYPES: ReadonlySet<ChatType> = new Set<ChatType>(["private", "group", "supergroup", "channel"]);
 
 /** Callback queries are queued per user with this tag (Client.cpp `user_id + (3 << 33)`). */
 const CALLBACK_QUEUE_TAG = 3 * 2 ** 33;
@@ -75,6 +77,10 @@ export class FakeApiControl {
   /** A user presses an inline button on a bot message. */
   injectCallback(token: string, input: InjectCallbackInput): Update | null {
     const bot = this.#telegram.bot(token);
+    // Telegram's callback_data is 1–64 bytes of text.
+    if (typeof input.data !== "string" || input.data === "" || Buffer.byteLength(input.data) > 64) {
+      throw new ControlError("data must be a string of 1-64 bytes");
+    }
     const { user, chat } = this.#actor(bot, input);
     const message = bot.chats.message(chat.id, input.messageId);
     if (message === undefined || message.from?.id !== bot.id) {
@@ -155,6 +161,14 @@ export class FakeApiControl {
     const spec = input.chat ?? { id: user.id, type: "private" as const };
     if (!Number.isSafeInteger(spec.id) || spec.id === 0)
       throw new ControlError("chat.id must be a non-zero integer");
+    // An unknown type would reach the bot as is (and fail pydantic in aiogram); Telegram's private
+    // chats have the user's positive id, every other chat a negative one.
+    if (spec.type !== undefined && !CHAT_TYPES.has(spec.type)) {
+      throw new ControlError(`chat.type must be one of ${[...CHAT_TYPES].join(", ")}`);
+    }
+    if (spec.type !== undefined && (spec.type === "private") !== spec.id > 0) {
+      throw new ControlError("chat.id must be positive for a private chat and negative for any other");
+    }
     const chat = bot.chats.ensure(chatFor(spec, user));
     return { user, chat };
   }

@@ -35,6 +35,10 @@ export interface BotCounters {
   webhookFailures: number;
   /** TCP connections the webhook dispatcher opened to the bot. */
   webhookConnectionsOpened: number;
+  /** Webhook POST bodies sent to the bot (bytes). */
+  webhookBytesOut: number;
+  /** Webhook response bodies received from the bot (bytes). */
+  webhookBytesIn: number;
   /** Calls executed from webhook response bodies. */
   webhookReplies: number;
   /** Messages the bot sent (sendMessage, sendPhoto, copyMessage …). */
@@ -62,6 +66,8 @@ export function newBotCounters(): BotCounters {
     webhookRetries: 0,
     webhookFailures: 0,
     webhookConnectionsOpened: 0,
+    webhookBytesOut: 0,
+    webhookBytesIn: 0,
     webhookReplies: 0,
     messagesSent: 0,
   };

@@ -17,8 +17,14 @@ export interface FakeApiEventMap {
   webhookFailure: [
     { botId: number; updateId: number; error: string; retryInMs: number | undefined; atMs: number },
   ];
+  /** An update expired before it was delivered (dropped silently, as Telegram does). */
+  expired: [{ botId: number; updateId: number; atMs: number }];
   /** The bot sent a message (sendMessage, sendPhoto, copyMessage, forwardMessage …). */
   message: [{ botId: number; message: Message; method: string; atMs: number }];
+  /** A call arrived (before it is answered; a long poll is announced here, when it starts). */
+  request: [{ botId: number; method: string; via: "http" | "webhook-reply"; atMs: number }];
+  /** A callback query was answered with answerCallbackQuery. */
+  callbackAnswered: [{ botId: number; callbackQueryId: string; atMs: number }];
   /** A call finished (any method, success or error). */
   call: [{ botId: number; record: CallRecord }];
 }

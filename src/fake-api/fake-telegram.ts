@@ -61,7 +61,7 @@ export class FakeTelegram {
     ) {
       throw unauthorized(Descriptions.invalidToken);
     }
-    const bot = new BotState(token, id, this.options);
+    const bot = new BotState(token, id, this.options, (expiredBot, item) => this.noteExpired(expiredBot, item));
     this.#bots.set(token, bot);
     return bot;
   }
@@ -112,6 +112,9 @@ export class FakeTelegram {
     const receivedAtMs = monotonicMs();
     const counters = bot.counters;
     counters.requestsByMethod[methodName] = (counters.requestsByMethod[methodName] ?? 0) + 1;
+    if (this.events.listenerCount("request") > 0) {
+      this.events.emit("request", { botId: bot.id, method: methodName, via, atMs: receivedAtMs });
+    }
     const handler = METHODS[methodName];
     if (handler === undefined) {
       return this.#finish(bot, methodName, params, via, receivedAtMs, {
@@ -149,6 +152,14 @@ export class FakeTelegram {
     const record = bot.callLog.add(method, params, via, receivedAtMs, outcome.ok ? undefined : outcome.error);
     if (this.events.listenerCount("call") > 0) this.events.emit("call", { botId: bot.id, record: record() });
     return outcome;
+  }
+
+  /** Counts an update that expired before delivery and tells the runner which one. */
+  noteExpired(bot: BotState, item: QueuedUpdate): void {
+    bot.counters.updatesExpired++;
+    if (this.events.listenerCount("expired") > 0) {
+      this.events.emit("expired", { botId: bot.id, updateId: item.update.update_id, atMs: monotonicMs() });
+    }
   }
 
   /** Stops every parked poll, pending 409 and webhook dispatcher. */

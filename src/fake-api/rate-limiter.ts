@@ -1,6 +1,13 @@
 import type { Clock } from "./clock.ts";
 import type { ChatType } from "./telegram-types.ts";
 
+/**
+ * Slack for floating-point refills: 1/3 token/s accumulated over steps can come to 0.9999999999999999
+ * tokens, or a 2 s wait to 2.0000000000000004 s, which would refuse a client that waited exactly
+ * `retry_after` or tell it to wait a second more than needed.
+ */
+const EPSILON = 1e-9;
+
 /** A token bucket: `capacity` tokens, refilled continuously at `refillPerSecond`. */
 class TokenBucket {
   #tokens: number;
@@ -17,7 +24,7 @@ class TokenBucket {
   /** Milliseconds until one token is available (0 when one is available now). */
   waitMs(nowMs: number): number {
     this.#refill(nowMs);
-    return this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / this.refillPerSecond) * 1000;
+    return this.#tokens >= 1 - EPSILON ? 0 : ((1 - this.#tokens) / this.refillPerSecond) * 1000;
   }
 
   take(nowMs: number): void {
@@ -59,7 +66,7 @@ export class RateLimiter {
     const nowMs = this.#clock.nowMs();
     const chat = this.#chatBucket(chatId, chatType, nowMs);
     const waitMs = Math.max(this.#bot.waitMs(nowMs), chat.waitMs(nowMs));
-    if (waitMs > 0) return Math.max(1, Math.ceil(waitMs / 1000));
+    if (waitMs > 0) return Math.max(1, Math.ceil(waitMs / 1000 - EPSILON));
     this.#bot.take(nowMs);
     chat.take(nowMs);
     return 0;

@@ -1,5 +1,5 @@
 import { connect } from "node:net";
-import { Pool } from "undici";
+import { type Dispatcher, Pool } from "undici";
 import type { BotState, WebhookConfig } from "./bot-state.ts";
 import { monotonicMs } from "./clock.ts";
 import type { FakeTelegram } from "./fake-telegram.ts";
@@ -7,6 +7,9 @@ import { TELEGRAM_LIMITS } from "./options.ts";
 import { Params } from "./params.ts";
 import type { QueuedUpdate } from "./update-queue.ts";
 import { allowedInWebhookReply, parseWebhookReply } from "./webhook-reply.ts";
+
+/** The abort reason of a POST that ran past `webhookDeliveryTimeoutMs`. */
+const DELIVERY_TIMED_OUT = Symbol("webhook delivery timed out");
 
 /** Updates of one ordering key (a chat, or a user's callback queries), delivered one at a time. */
 interface Lane {
@@ -42,7 +45,8 @@ export class WebhookDispatcher {
   readonly #config: WebhookConfig;
   readonly #url: URL;
   readonly #pool: Pool;
-  readonly #abort = new AbortController();
+  /** One controller per POST in flight: aborted by its delivery timeout or by close(). */
+  readonly #requests = new Set<AbortController>();
   readonly #lanes = new Map<number, Lane>();
   /** Keys of lanes ready to send, in the order they became ready (fairness across chats). */
   #ready: number[] = [];
@@ -92,7 +96,7 @@ export class WebhookDispatcher {
     this.#closed = true;
     for (const lane of this.#lanes.values()) clearTimeout(lane.retryTimer);
     this.#lanes.clear();
-    this.#abort.abort();
+    for (const request of this.#requests) request.abort();
     await this.#pool.destroy().catch(() => {});
   }
 
@@ -163,27 +167,48 @@ export class WebhookDispatcher {
 
   /** One POST; resolves with null on a 2xx (after running any webhook reply) or the failure. */
   async #post(item: QueuedUpdate): Promise<DeliveryFailure | null> {
+    const request = new AbortController();
+    this.#requests.add(request);
+    // undici's headersTimeout/bodyTimeout tick at 0.5–1 s granularity, so a 200 ms timeout fired
+    // after up to a second; this timer makes webhookDeliveryTimeoutMs exact (undici's stay as a backstop).
+    const timer = setTimeout(
+      () => request.abort(DELIVERY_TIMED_OUT),
+      this.#telegram.options.webhookDeliveryTimeoutMs,
+    );
+    let response: Dispatcher.ResponseData;
+    let body: Buffer;
+    const payload = JSON.stringify(item.update);
+    this.#bot.counters.webhookBytesOut += Buffer.byteLength(payload);
     try {
-      const response = await this.#pool.request({
+      response = await this.#pool.request({
         path: this.#url.pathname + this.#url.search,
         method: "POST",
         headers: this.#headers,
-        body: JSON.stringify(item.update),
-        signal: this.#abort.signal,
+        body: payload,
+        signal: request.signal,
       });
-      const body = Buffer.from(await response.body.arrayBuffer());
-      if (response.statusCode >= 200 && response.statusCode <= 299) {
-        if (!this.#closed) await this.#runReply(response.headers, body);
-        return null;
-      }
-      const retryAfter = Number(response.headers["retry-after"] ?? 0);
-      return {
-        message: `Wrong response from the webhook: ${response.statusCode} ${statusText(response.statusCode)}`,
-        retryAfterSeconds: Number.isFinite(retryAfter) ? Math.trunc(retryAfter) : 0,
-      };
+      body = Buffer.from(await response.body.arrayBuffer());
+      this.#bot.counters.webhookBytesIn += body.length;
     } catch (error: unknown) {
-      return { message: describeNetworkError(error), retryAfterSeconds: 0 };
+      const timedOut = request.signal.reason === DELIVERY_TIMED_OUT;
+      return {
+        message: timedOut ? "Read timeout expired" : describeNetworkError(error),
+        retryAfterSeconds: 0,
+      };
+    } finally {
+      clearTimeout(timer);
+      this.#requests.delete(request);
     }
+    if (response.statusCode >= 200 && response.statusCode <= 299) {
+      if (!this.#closed) await this.#runReply(response.headers, body);
+      return null;
+    }
+    const retryAfter = Number(response.headers["retry-after"] ?? 0);
+    return {
+      // telegram-bot-api quotes the reason phrase the webhook sent, whatever it is.
+      message: `Wrong response from the webhook: ${response.statusCode} ${response.statusText}`,
+      retryAfterSeconds: Number.isFinite(retryAfter) ? Math.trunc(retryAfter) : 0,
+    };
   }
 
   async #runReply(headers: Record<string, string | string[] | undefined>, body: Buffer): Promise<void> {
@@ -214,7 +239,7 @@ export class WebhookDispatcher {
         });
       }
     } else {
-      bot.counters.updatesExpired++;
+      this.#telegram.noteExpired(bot, item);
     }
     if (lane.items.length > 0) this.#ready.push(lane.key);
     else this.#lanes.delete(lane.key);
@@ -261,23 +286,27 @@ export class WebhookDispatcher {
   }
 }
 
+/** The outcome of setWebhook's probe: the address it connected to, or why it could not. */
+export type ProbeResult = { ok: true; ipAddress: string } | { ok: false; reason: string };
+
 /**
- * setWebhook's check: one TCP connection to the URL's host and port. Resolves with null when it
- * connects, or the reason (as telegram-bot-api words it) when it does not.
+ * setWebhook's check: one TCP connection to the URL's host and port. Resolves with the IP address
+ * it connected to (what getWebhookInfo reports as `ip_address`, also for a host name), or the
+ * reason as telegram-bot-api words it.
  */
-export function probeWebhook(url: URL, timeoutMs: number): Promise<string | null> {
+export function probeWebhook(url: URL, timeoutMs: number): Promise<ProbeResult> {
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
   const host = url.hostname.replace(/^\[|\]$/g, "");
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    const timer = setTimeout(() => finish("Connection timed out"), timeoutMs);
-    function finish(result: string | null) {
+    const timer = setTimeout(() => finish({ ok: false, reason: "Connection timed out" }), timeoutMs);
+    function finish(result: ProbeResult) {
       clearTimeout(timer);
       socket.destroy();
       resolve(result);
     }
-    socket.once("connect", () => finish(null));
-    socket.once("error", (error) => finish(describeNetworkError(error)));
+    socket.once("connect", () => finish({ ok: true, ipAddress: socket.remoteAddress ?? host }));
+    socket.once("error", (error) => finish({ ok: false, reason: describeNetworkError(error) }));
   });
 }
 
@@ -301,21 +330,5 @@ function describeNetworkError(error: unknown): string {
       return `Webhook connection closed${code === undefined ? "" : ` (${code})`}`;
   }
 }
-
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  410: "Gone",
-  415: "Unsupported Media Type",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
-
-const statusText = (status: number): string => STATUS_TEXT[status] ?? "Unknown";
 
 const randomBetween = (min: number, max: number): number => min + Math.random() * (max - min);

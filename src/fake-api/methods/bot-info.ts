@@ -65,5 +65,9 @@ export function answerCallbackQuery(ctx: MethodContext): true {
     throw badRequest(Descriptions.queryTooOld);
   }
   ctx.bot.callbackQueries.delete(id);
+  const events = ctx.telegram.events;
+  if (events.listenerCount("callbackAnswered") > 0) {
+    events.emit("callbackAnswered", { botId: ctx.bot.id, callbackQueryId: id, atMs: performance.now() });
+  }
   return true;
 }

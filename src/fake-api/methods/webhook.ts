@@ -2,7 +2,7 @@ import type { BotState } from "../bot-state.ts";
 import { badRequest, tooManyRequests } from "../errors.ts";
 import { TELEGRAM_LIMITS } from "../options.ts";
 import type { WebhookInfo } from "../telegram-types.ts";
-import { probeWebhook, WebhookDispatcher } from "../webhook-dispatcher.ts";
+import { type ProbeResult, probeWebhook, WebhookDispatcher } from "../webhook-dispatcher.ts";
 import { Described, type MethodContext } from "./method.ts";
 import { applyAllowedUpdates } from "./updates.ts";
 
@@ -56,15 +56,16 @@ export async function setWebhook(ctx: MethodContext): Promise<Described> {
   if (!SECRET_TOKEN_CHARS.test(secretToken)) throw badRequest("secret token contains unallowed characters");
 
   bot.settingWebhook = true;
+  let probe: ProbeResult;
   try {
-    const failure = await probeWebhook(url, telegram.options.webhookProbeTimeoutMs);
-    if (failure !== null) throw badRequest(`bad webhook: ${failure}`);
+    probe = await probeWebhook(url, telegram.options.webhookProbeTimeoutMs);
   } finally {
     bot.settingWebhook = false;
   }
+  if (!probe.ok) throw badRequest(`bad webhook: ${probe.reason}`);
   applyAllowedUpdates(bot, params);
   bot.lastWebhookError = null;
-  bot.webhook = { url: newUrl, secretToken, maxConnections, ipAddress: url.hostname.replace(/^\[|\]$/g, "") };
+  bot.webhook = { url: newUrl, secretToken, maxConnections, ipAddress: probe.ipAddress };
   bot.dispatcher = new WebhookDispatcher(telegram, bot, bot.webhook);
   bot.dispatcher.start();
   return new Described(true, "Webhook was set");
