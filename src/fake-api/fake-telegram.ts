@@ -61,7 +61,9 @@ export class FakeTelegram {
     ) {
       throw unauthorized(Descriptions.invalidToken);
     }
-    const bot = new BotState(token, id, this.options, (expiredBot, item) => this.noteExpired(expiredBot, item));
+    const bot = new BotState(token, id, this.options, (expiredBot, item) =>
+      this.noteExpired(expiredBot, item),
+    );
     this.#bots.set(token, bot);
     return bot;
   }

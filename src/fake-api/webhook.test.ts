@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, type TestContext, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
-  type FakeApi,
+  FakeApi,
   type FakeApiEventMap,
   type FakeApiOptions,
   ManualClock,
@@ -956,4 +956,28 @@ describe("webhook update expiry", () => {
       assert.equal(api.control.webhookInfo(token).pending_update_count, 0);
     });
   }
+});
+
+describe("setWebhook while another setWebhook is checking its URL", () => {
+  test("any setWebhook or deleteWebhook meanwhile gets 429 retry after 1", async (t) => {
+    const api = new FakeApi();
+    t.after(() => api.close());
+    const token = "4242:concurrent";
+    // The probe of a first setWebhook is in progress (its TCP connect has not finished).
+    api.telegram.bot(token).settingWebhook = true;
+    for (const [method, params] of [
+      ["deleteWebhook", ""],
+      ["setWebhook", "?url="],
+      ["setWebhook", "?url=http://127.0.0.1:9/hook"],
+    ] as const) {
+      const response = await api.app.inject({ method: "POST", url: `/bot${token}/${method}${params}` });
+      assert.equal(response.statusCode, 429, `${method}${params}`);
+      assert.deepEqual(response.json(), {
+        ok: false,
+        error_code: 429,
+        description: "Too Many Requests: retry after 1",
+        parameters: { retry_after: 1 },
+      });
+    }
+  });
 });

@@ -17,10 +17,13 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  */
 export async function setWebhook(ctx: MethodContext): Promise<Described> {
   const { bot, params, telegram } = ctx;
+  // While an earlier setWebhook is still checking its URL, telegram-bot-api answers any other
+  // setWebhook or deleteWebhook with 429 (`active_webhook_set_query_`).
+  if (bot.settingWebhook) throw tooManyRequests(1);
   const newUrl = params.get("url") ?? "";
   const nowMs = performance.now();
   if (newUrl !== "") {
-    if (nowMs < bot.nextSetWebhookAllowedAtMs || bot.settingWebhook) throw tooManyRequests(1);
+    if (nowMs < bot.nextSetWebhookAllowedAtMs) throw tooManyRequests(1);
     bot.nextSetWebhookAllowedAtMs = nowMs + 1000;
   }
   const maxConnections =
@@ -74,6 +77,7 @@ export async function setWebhook(ctx: MethodContext): Promise<Described> {
 /** deleteWebhook takes only `drop_pending_updates`. */
 export async function deleteWebhook(ctx: MethodContext): Promise<Described> {
   const { bot, params } = ctx;
+  if (bot.settingWebhook) throw tooManyRequests(1);
   const had = bot.webhook !== null;
   await removeWebhook(bot);
   if (params.bool("drop_pending_updates")) dropPendingUpdates(bot);
