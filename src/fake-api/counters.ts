@@ -10,6 +10,8 @@ export interface BotCounters {
   getUpdatesCalls: number;
   /** getUpdates answered with `[]` (short polls on an empty queue and long polls that timed out). */
   emptyGetUpdates: number;
+  /** Long polls whose client hung up before an answer (a bot stopping); neither empty nor answered. */
+  getUpdatesCancelled: number;
   /** Request bytes received from this bot (body; headers excluded). */
   bytesIn: number;
   /** Response bytes sent to this bot (body; headers excluded). */
@@ -51,6 +53,7 @@ export function newBotCounters(): BotCounters {
     errorsByStatus: {},
     getUpdatesCalls: 0,
     emptyGetUpdates: 0,
+    getUpdatesCancelled: 0,
     bytesIn: 0,
     bytesOut: 0,
     connectionsOpened: 0,

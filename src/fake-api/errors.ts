@@ -55,6 +55,11 @@ export const notFound = (detail?: string) =>
   new ApiError(404, detail === undefined ? "Not Found" : `Not Found: ${detail}`);
 export const conflict = (detail: string) => new ApiError(409, `Conflict: ${detail}`);
 export const payloadTooLarge = () => new ApiError(413, "Request Entity Too Large");
+/**
+ * Not a Telegram answer: the outcome recorded for a long poll whose client hung up before it was
+ * answered (nginx's 499). Nobody receives it; it keeps such polls out of the empty-poll count.
+ */
+export const clientClosedRequest = () => new ApiError(499, "Client Closed Request");
 export const tooManyRequests = (retryAfterSeconds: number) =>
   new ApiError(429, `Too Many Requests: retry after ${retryAfterSeconds}`, {
     retry_after: retryAfterSeconds,

@@ -179,7 +179,8 @@ export class FakeTelegram {
     const counters = bot.counters;
     const status = String(error.errorCode);
     counters.errorsByStatus[status] = (counters.errorsByStatus[status] ?? 0) + 1;
-    if (error.errorCode === 409) counters.conflicts409++;
+    if (error.errorCode === 499) counters.getUpdatesCancelled++;
+    else if (error.errorCode === 409) counters.conflicts409++;
     else if (error.errorCode === 429) counters.tooManyRequests429++;
   }
 }

@@ -186,7 +186,8 @@ describe("long polling over real sockets", () => {
     assert.equal((await parked).status, 200);
   });
 
-  test("a client that goes away un-parks its poll, so the next poll gets no 409", async () => {
+  test("a client that goes away un-parks its poll: counted as cancelled, not empty, and the next poll gets no 409", async () => {
+    const before = api.control.counters(TOKEN);
     const controller = new AbortController();
     const gone = fetch(`${api.apiRoot}/bot${TOKEN}/getUpdates?timeout=5`, {
       signal: controller.signal,
@@ -195,7 +196,10 @@ describe("long polling over real sockets", () => {
     controller.abort();
     await gone;
     await new Promise((r) => setTimeout(r, 50));
-    const conflictsBefore = api.control.counters(TOKEN).conflicts409;
+    const afterGone = api.control.counters(TOKEN);
+    assert.equal(afterGone.getUpdatesCancelled - before.getUpdatesCancelled, 1);
+    assert.equal(afterGone.emptyGetUpdates, before.emptyGetUpdates);
+    const conflictsBefore = afterGone.conflicts409;
     const next = poll(api, { timeout: 1 });
     assert.equal((await next).status, 200);
     assert.equal(api.control.counters(TOKEN).conflicts409, conflictsBefore);

@@ -1,4 +1,4 @@
-import { type ApiError, conflict, Descriptions } from "./errors.ts";
+import { type ApiError, clientClosedRequest, conflict, Descriptions } from "./errors.ts";
 import { TELEGRAM_LIMITS } from "./options.ts";
 import type { QueuedUpdate, UpdateQueue } from "./update-queue.ts";
 
@@ -71,11 +71,12 @@ export class LongPoller {
       };
       this.#parked = parked;
       onCancel(() => {
-        // The client went away: un-park so a later poll does not "terminate" a dead request.
+        // The client went away: un-park so a later poll does not "terminate" a dead request, and
+        // record it as cancelled (nobody receives the answer), not as an empty poll.
         if (this.#parked !== parked) return;
         clearTimeout(parked.timer);
         this.#parked = null;
-        resolve([]);
+        reject(clientClosedRequest());
       });
     });
   }
