@@ -1,5 +1,6 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { runCommand } from "./run.ts";
 import { serveCommand } from "./serve.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -10,6 +11,7 @@ import { UsageError } from "./usage-error.ts";
 export async function main(argv: string[]): Promise<void> {
   await yargs(argv)
     .scriptName("tgbench")
+    .command(runCommand)
     .command(serveCommand)
     .demandCommand(1, "Name a command; see tgbench --help.")
     .strict()

@@ -1,0 +1,39 @@
+import type { ScenarioOptions } from "../../src/runner/scenario.ts";
+
+/**
+ * Named scenarios (`tgbench run --scenario <name>`). Every option can be overridden on the
+ * command line. `default` is what `npm run bench` runs.
+ */
+export const SCENARIOS: Record<string, ScenarioOptions> = {
+  default: {
+    name: "default",
+    description:
+      "The reference bot, grammY and telegraf in short polling, long polling and webhook mode, at an idle-ish, a moderate and a high rate.",
+    bots: ["reference", "grammy", "telegraf"],
+    modes: ["short-polling", "long-polling", "webhook"],
+    ratesPerSecond: [1, 20, 200],
+    arrival: "poisson",
+    durationMs: 4_000,
+    warmupUpdates: 3,
+    trials: 1,
+    drainTimeoutMs: 4_000,
+  },
+  "polling-vs-webhook": {
+    name: "polling-vs-webhook",
+    description:
+      "One framework (grammY) in every mode at one moderate rate, three trials for stable figures.",
+    bots: ["grammy"],
+    modes: ["short-polling", "long-polling", "webhook"],
+    ratesPerSecond: [10],
+    durationMs: 10_000,
+    trials: 3,
+  },
+};
+
+/** What `--quick` changes: a smoke run that still touches every cell of the sweep. */
+export const QUICK_OVERRIDES: ScenarioOptions = {
+  durationMs: 1_000,
+  warmupUpdates: 1,
+  trials: 1,
+  drainTimeoutMs: 3_000,
+};

@@ -1,0 +1,31 @@
+import { cellLabel, formatCount, formatUs } from "../report/figures.ts";
+import type { RunnerEvent } from "../runner/events.ts";
+
+/** Prints runner events as one line each on stderr (stdout stays free for --json). */
+export function printProgress(event: RunnerEvent, out: NodeJS.WritableStream = process.stderr): void {
+  const name = (cell: { subject: { name: string }; mode: string; ratePerSecond: number }) =>
+    cellLabel({ bot: cell.subject.name, mode: cell.mode as never, ratePerSecond: cell.ratePerSecond });
+  switch (event.type) {
+    case "cell-start":
+      out.write(`[${event.index + 1}/${event.total}] ${name(event.cell)} …\n`);
+      break;
+    case "cell-skipped":
+      out.write(`[${event.index + 1}/${event.total}] ${name(event.cell)}: skipped (${event.reason})\n`);
+      break;
+    case "trial-end": {
+      const r = event.result;
+      const status = r.error === null ? "ok" : `stopped: ${r.error.split("\n")[0]}`;
+      out.write(
+        `    trial ${event.trial}: ${formatCount(r.ledger.answered, 0)}/${formatCount(r.ledger.generated, 0)} answered, ` +
+          `p50 ${formatUs(r.latency.endToEnd.p50Us)}, p99 ${formatUs(r.latency.endToEnd.p99Us)}, ` +
+          `${formatCount(r.requests.perAnsweredUpdate.requests, 2)} requests/update, ${status}\n`,
+      );
+      break;
+    }
+    case "trial-failed":
+      out.write(`    trial ${event.trial} failed: ${event.error}\n`);
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,100 @@
+import type { Argv } from "yargs";
+import { SCENARIOS } from "../../bench/scenarios/index.ts";
+import { ARRIVAL_PROCESSES } from "../generator/index.ts";
+import { MODE_NAMES } from "../runner/modes.ts";
+import type { ScenarioOptions } from "../runner/scenario.ts";
+import { BUILT_IN_SUBJECT_NAMES } from "../subjects/registry.ts";
+
+/** The options of `tgbench run`; every scenario option is also a flag. */
+export function runOptions<T>(y: Argv<T>) {
+  return y
+    .option("scenario", {
+      type: "string",
+      choices: Object.keys(SCENARIOS),
+      describe: "A named scenario from bench/scenarios/",
+    })
+    .option("bot", {
+      type: "array",
+      string: true,
+      choices: BUILT_IN_SUBJECT_NAMES,
+      describe: "Built-in bot(s) to measure",
+    })
+    .option("bot-command", {
+      type: "string",
+      describe: "Any other bot: a shell command (env contract in docs/bot-contract.md)",
+    })
+    .option("mode", { type: "array", string: true, choices: MODE_NAMES, describe: "Delivery mode(s)" })
+    .option("rate", { type: "array", number: true, describe: "Arrival rate(s), updates per second" })
+    .option("arrival", {
+      type: "string",
+      choices: Object.keys(ARRIVAL_PROCESSES),
+      describe: "Arrival process",
+    })
+    .option("timeline", {
+      type: "string",
+      describe: "replay: file of relative timestamps (ms), one per line",
+    })
+    .option("duration", { type: "number", describe: "Measured seconds per trial" })
+    .option("max-updates", { type: "number", describe: "Stop each trial after this many updates" })
+    .option("warmup-updates", {
+      type: "number",
+      describe: "Updates answered before measuring (not measured)",
+    })
+    .option("trials", { type: "number", describe: "Trials per cell" })
+    .option("seed", { type: "string", describe: "Seed of the update stream" })
+    .option("poll-interval-ms", { type: "number", describe: "Short polling: one getUpdates every N ms" })
+    .option("poll-timeout", {
+      type: "number",
+      describe: "Long polling timeout in seconds (default: the framework's)",
+    })
+    .option("max-connections", { type: "number", describe: "Webhook max_connections" })
+    .option("webhook-reply", {
+      type: "boolean",
+      describe: "Answer in the webhook response body where the bot can",
+    })
+    .option("handler-delay-ms", { type: "number", describe: "Simulated work per update in the bot" })
+    .option("anti-busy-loop", {
+      type: "boolean",
+      describe: "Telegram's 3 s hold for repeated short polls (default on)",
+    })
+    .option("drain-timeout-ms", { type: "number", describe: "Wait this long for the last replies" })
+    .option("users", { type: "number", describe: "Simulated users" })
+    .option("groups", { type: "number", describe: "Simulated group chats" })
+    .option("quick", { type: "boolean", default: false, describe: "A short smoke run of the same sweep" })
+    .option("json", {
+      type: "boolean",
+      default: false,
+      describe: "Print the report as JSON on stdout, nothing else",
+    })
+    .option("results-dir", { type: "string", default: "results", describe: "Where reports are written" });
+}
+
+type RunArgs = Awaited<ReturnType<ReturnType<typeof runOptions>["parse"]>>;
+
+/** Command-line flags → scenario options (flags win over the named scenario). */
+export function scenarioOptionsFrom(args: RunArgs, quickOverrides: ScenarioOptions): ScenarioOptions {
+  const named = args.scenario === undefined ? {} : SCENARIOS[args.scenario];
+  const flags: ScenarioOptions = {
+    ...(args.bot === undefined ? {} : { bots: args.bot }),
+    ...(args["bot-command"] === undefined ? {} : { botCommand: args["bot-command"] }),
+    ...(args.mode === undefined ? {} : { modes: args.mode }),
+    ...(args.rate === undefined ? {} : { ratesPerSecond: args.rate }),
+    ...(args.arrival === undefined ? {} : { arrival: args.arrival }),
+    ...(args.timeline === undefined ? {} : { timelineFile: args.timeline }),
+    ...(args.duration === undefined ? {} : { durationMs: args.duration * 1000 }),
+    ...(args["max-updates"] === undefined ? {} : { maxUpdates: args["max-updates"] }),
+    ...(args["warmup-updates"] === undefined ? {} : { warmupUpdates: args["warmup-updates"] }),
+    ...(args.trials === undefined ? {} : { trials: args.trials }),
+    ...(args.seed === undefined ? {} : { seed: args.seed }),
+    ...(args["poll-interval-ms"] === undefined ? {} : { pollIntervalMs: args["poll-interval-ms"] }),
+    ...(args["poll-timeout"] === undefined ? {} : { pollTimeoutSeconds: args["poll-timeout"] }),
+    ...(args["max-connections"] === undefined ? {} : { webhookMaxConnections: args["max-connections"] }),
+    ...(args["webhook-reply"] === undefined ? {} : { webhookReply: args["webhook-reply"] }),
+    ...(args["handler-delay-ms"] === undefined ? {} : { handlerDelayMs: args["handler-delay-ms"] }),
+    ...(args["anti-busy-loop"] === undefined ? {} : { antiBusyLoop: args["anti-busy-loop"] }),
+    ...(args["drain-timeout-ms"] === undefined ? {} : { drainTimeoutMs: args["drain-timeout-ms"] }),
+    ...(args.users === undefined ? {} : { users: args.users }),
+    ...(args.groups === undefined ? {} : { groups: args.groups }),
+  };
+  return { ...named, ...(args.quick ? quickOverrides : {}), ...flags };
+}

@@ -1,0 +1,75 @@
+import type { CommandModule } from "yargs";
+import { QUICK_OVERRIDES } from "../../bench/scenarios/index.ts";
+import { renderMarkdown } from "../report/markdown.ts";
+import { runDirectory, writeJobSummary, writeReport } from "../report/writer.ts";
+import { runScenario } from "../runner/run.ts";
+import { type ResolvedScenario, resolveScenario, ScenarioError } from "../runner/scenario.ts";
+import { printProgress } from "./progress.ts";
+import { runOptions, scenarioOptionsFrom } from "./run-options.ts";
+import { UsageError } from "./usage-error.ts";
+import { TOOL_VERSION } from "./version.ts";
+
+/** Exit codes of `tgbench run` (documented in README). */
+export const RUN_EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export const runCommand: CommandModule = {
+  command: "run",
+  describe: "Measure bots in a sweep of modes and rates; writes results/<timestamp>-<scenario>/",
+  builder: (y) => runOptions(y),
+  handler: async (argv) => {
+    const args = argv as unknown as Parameters<typeof scenarioOptionsFrom>[0];
+    let scenario: ResolvedScenario;
+    try {
+      scenario = resolveScenario(scenarioOptionsFrom(args, QUICK_OVERRIDES));
+    } catch (error: unknown) {
+      if (error instanceof ScenarioError) throw new UsageError(error.message);
+      throw error;
+    }
+    const directory = runDirectory(args["results-dir"], scenario.name + (args.quick ? "-quick" : ""));
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        process.stderr.write(
+          "\nInterrupted: stopping the bot and writing a partial report (Ctrl-C again to quit now)\n",
+        );
+        controller.abort();
+      } else {
+        process.exit(RUN_EXIT.interrupted);
+      }
+    };
+    process.on("SIGINT", onSigint);
+    process.on("SIGTERM", onSigint);
+    try {
+      const report = await runScenario(scenario, {
+        signal: controller.signal,
+        toolVersion: TOOL_VERSION,
+        emit: args.json ? undefined : (event) => printProgress(event),
+        onProgress: async (partial) => {
+          await writeReport(directory, partial);
+        },
+      });
+      if (controller.signal.aborted) report.partial = true;
+      const files = await writeReport(directory, report);
+      await writeJobSummary(report);
+      if (args.json) {
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+      } else {
+        process.stdout.write(`\n${renderMarkdown(report)}\n`);
+        process.stderr.write(`Reports: ${files.join(", ")}\n`);
+      }
+      // Unsupported cells (a bot without that mode) are not failures; a bot that failed to start,
+      // crashed mid-run or left the ledger unbalanced is.
+      const failed = report.cells.some(
+        (cell) =>
+          /^(bot|trial) failed/.test(cell.skipped ?? "") ||
+          cell.trials.some((t) => !t.ledger.balanced || (t.error !== null && t.error !== "cancelled")),
+      );
+      process.exitCode = report.partial ? RUN_EXIT.interrupted : failed ? RUN_EXIT.failed : RUN_EXIT.ok;
+    } finally {
+      process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onSigint);
+    }
+  },
+};

@@ -1,0 +1,4 @@
+import type { Report } from "../runner/results.ts";
+
+/** report.json: the whole report, versioned by `schema`. Pure. */
+export const renderJson = (report: Report): string => `${JSON.stringify(report, null, 2)}\n`;

@@ -1,0 +1,42 @@
+import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Report } from "../runner/results.ts";
+import { renderJson } from "./json.ts";
+import { renderMarkdown } from "./markdown.ts";
+
+/** The report formats, by file name. Renderers are pure; this module does the I/O. */
+export const REPORT_FORMATS: Record<string, (report: Report) => string> = {
+  "report.json": renderJson,
+  "report.md": renderMarkdown,
+};
+
+/** results/<UTC timestamp>-<scenario>/ */
+export function runDirectory(resultsDir: string, scenarioName: string, at = new Date()): string {
+  const stamp = at
+    .toISOString()
+    .replace(/[:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  const safeName = scenarioName.replace(/[^A-Za-z0-9._-]+/g, "-");
+  return join(resultsDir, `${stamp}-${safeName}`);
+}
+
+/** Writes every format atomically (write + rename), so a crash never leaves half a file. */
+export async function writeReport(directory: string, report: Report): Promise<string[]> {
+  await mkdir(directory, { recursive: true });
+  const written: string[] = [];
+  for (const [file, render] of Object.entries(REPORT_FORMATS)) {
+    const path = join(directory, file);
+    await writeFile(`${path}.tmp`, render(report));
+    await rename(`${path}.tmp`, path);
+    written.push(path);
+  }
+  return written;
+}
+
+/** Appends report.md to GitHub's job summary when `$GITHUB_STEP_SUMMARY` is set. */
+export async function writeJobSummary(report: Report, env = process.env): Promise<boolean> {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (file === undefined || file === "") return false;
+  await appendFile(file, renderMarkdown(report));
+  return true;
+}

@@ -1,0 +1,25 @@
+import type { CellResult, TrialResult } from "./results.ts";
+import type { Cell } from "./scenario.ts";
+
+/**
+ * What the runner reports while it works. The runner only emits; the CLI decides what to print
+ * (a progress display, nothing with --json).
+ */
+export type RunnerEvent =
+  | { type: "cell-start"; cell: Cell; index: number; total: number }
+  | { type: "cell-skipped"; cell: Cell; index: number; total: number; reason: string }
+  | { type: "bot-starting"; cell: Cell; trial: number }
+  | {
+      type: "trial-progress";
+      cell: Cell;
+      trial: number;
+      second: number;
+      offered: number;
+      answered: number;
+      pending: number;
+    }
+  | { type: "trial-end"; cell: Cell; trial: number; result: TrialResult }
+  | { type: "trial-failed"; cell: Cell; trial: number; error: string }
+  | { type: "cell-end"; cell: Cell; index: number; total: number; result: CellResult };
+
+export type RunnerEventSink = (event: RunnerEvent) => void;

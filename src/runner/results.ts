@@ -1,0 +1,116 @@
+import type { BotCounters } from "../fake-api/index.ts";
+import type { LatencySummary } from "../metrics/latency-histogram.ts";
+import type { Ledger } from "../metrics/ledger.ts";
+import type { TimelineBucket } from "../metrics/timeline.ts";
+import type { Prediction } from "../model/polling-model.ts";
+import type { ModeName } from "./modes.ts";
+import type { ResolvedScenario } from "./scenario.ts";
+
+/** Version of the report.json schema; bump on any incompatible change. */
+export const REPORT_SCHEMA = "tgbench/report@1";
+
+/** What one trial of one cell measured. Figures are measured, never derived from a model. */
+export interface TrialResult {
+  trial: number;
+  /** The seed of this trial's update stream (scenario seed + trial). */
+  seed: string;
+  startedAt: string;
+  /** From the first scheduled update to the end of the drain, ms. */
+  measuredMs: number;
+  /** Length of the schedule itself, ms. */
+  scheduleMs: number;
+  ledger: Ledger;
+  latency: {
+    /** Intended send time → reply reached the fake API (open model, the headline figure). */
+    endToEnd: LatencySummary;
+    /** Actual injection time → reply: what a closed-loop tool would report. */
+    endToEndRaw: LatencySummary;
+    /** Intended time → handed to the bot (getUpdates answer or webhook POST). */
+    deliveryWait: LatencySummary;
+    /** Handed to the bot → its reply arrived. */
+    botTime: LatencySummary;
+  };
+  generator: {
+    /** How late the generator handed each update over (actual − intended). */
+    lateness: LatencySummary;
+    /** Updates handed over more than 1 ms late. */
+    lateOver1Ms: number;
+  };
+  requests: {
+    total: number;
+    getUpdates: number;
+    emptyGetUpdates: number;
+    /** Empty getUpdates / all getUpdates (0 when none). */
+    emptyShare: number;
+    webhookPosts: number;
+    perAnsweredUpdate: { requests: number; emptyRequests: number; bytes: number };
+    /** The measured rates extrapolated to one hour at this cell's arrival rate. */
+    perHour: { requests: number; emptyRequests: number; bytes: number };
+    bytesIn: number;
+    bytesOut: number;
+  };
+  throughput: {
+    offeredPerSecond: number;
+    answeredPerSecond: number;
+    /** Updates still unanswered when the schedule ended. */
+    backlogAtScheduleEnd: number;
+    /** True when everything was answered and the backlog at the schedule's end was under a second of traffic. */
+    sustained: boolean;
+  };
+  cost: {
+    botCpuMs: number | null;
+    botCpuUsPerUpdate: number | null;
+    botPeakRssBytes: number | null;
+    tcpConnectionsOpened: number;
+    webhookConnectionsOpened: number;
+    harnessCpuMs: number;
+    harnessCpuUsPerUpdate: number | null;
+  };
+  matching: {
+    matched: number;
+    byReplyTo: number;
+    byText: number;
+    byFirstUnanswered: number;
+    byCallbackId: number;
+    duplicates: number;
+    unmatched: number;
+  };
+  webhook: { attempts: number; retries: number; failures: number };
+  counters: BotCounters;
+  timeline: TimelineBucket[];
+  /** The trial ended early or the bot failed; the figures above cover what happened until then. */
+  error: string | null;
+}
+
+export interface CellResult {
+  bot: string;
+  framework: string;
+  mode: ModeName;
+  ratePerSecond: number;
+  /** Effective settings for this cell (poll interval, timeout, max_connections, webhook reply). */
+  settings: Record<string, string | number | boolean | null>;
+  /** null when the cell could not run (the reason is in `skipped`). */
+  trials: TrialResult[];
+  skipped: string | null;
+  /** The analytic model's figures for this mode and rate, shown beside the measurements. */
+  prediction: Prediction | null;
+}
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  totalMemoryBytes: number;
+  platform: string;
+  node: string;
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  tool: { name: "tgbench"; version: string };
+  createdAt: string;
+  machine: MachineInfo;
+  scenario: ResolvedScenario;
+  cells: CellResult[];
+  /** True when the run was interrupted (Ctrl-C) and the cells are partial. */
+  partial: boolean;
+}

@@ -1,0 +1,122 @@
+import { cpus, totalmem } from "node:os";
+import { type Prediction, predictMode } from "../model/polling-model.ts";
+import { SubjectError } from "../subjects/bot-process.ts";
+import type { RunnerEventSink } from "./events.ts";
+import {
+  type CellResult,
+  type MachineInfo,
+  REPORT_SCHEMA,
+  type Report,
+  type TrialResult,
+} from "./results.ts";
+import { type Cell, cellsOf, type ResolvedScenario } from "./scenario.ts";
+import { cellSettings, effectivePollTimeoutSeconds, unsupportedReason } from "./subject-launch.ts";
+import { runTrial } from "./trial.ts";
+
+/** Loopback round trip assumed by the model (ms); the measured figures sit beside it. */
+const MODEL_RTT_MS = 0.2;
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  emit?: RunnerEventSink;
+  /** Called after every cell with the report so far, so a crash later loses nothing. */
+  onProgress?: (report: Report) => void | Promise<void>;
+  toolVersion: string;
+}
+
+/**
+ * Runs every cell of a scenario's sweep, one after another (never two bots at once: they would
+ * share the two cores and measure each other). Returns the report; writes nothing itself.
+ */
+export async function runScenario(scenario: ResolvedScenario, options: RunOptions): Promise<Report> {
+  const emit = options.emit ?? (() => {});
+  const signal = options.signal ?? new AbortController().signal;
+  const cells = cellsOf(scenario);
+  const report: Report = {
+    schema: REPORT_SCHEMA,
+    tool: { name: "tgbench", version: options.toolVersion },
+    createdAt: new Date().toISOString(),
+    machine: machineInfo(),
+    scenario,
+    cells: [],
+    partial: false,
+  };
+  for (const [index, cell] of cells.entries()) {
+    if (signal.aborted) {
+      report.partial = true;
+      break;
+    }
+    const result = await runCell(scenario, cell, index, cells.length, signal, emit);
+    report.cells.push(result);
+    if (signal.aborted) report.partial = true;
+    await options.onProgress?.(report);
+  }
+  return report;
+}
+
+async function runCell(
+  scenario: ResolvedScenario,
+  cell: Cell,
+  index: number,
+  total: number,
+  signal: AbortSignal,
+  emit: RunnerEventSink,
+): Promise<CellResult> {
+  const base = {
+    bot: cell.subject.name,
+    framework: cell.subject.builtIn?.framework ?? cell.subject.command ?? "",
+    mode: cell.mode,
+    ratePerSecond: cell.ratePerSecond,
+    settings: cellSettings(scenario, cell),
+    prediction: predictionFor(scenario, cell),
+  };
+  const reason = unsupportedReason(cell);
+  if (reason !== null) {
+    emit({ type: "cell-skipped", cell, index, total, reason });
+    return { ...base, trials: [], skipped: reason };
+  }
+  emit({ type: "cell-start", cell, index, total });
+  const trials: TrialResult[] = [];
+  let skipped: string | null = null;
+  for (let trial = 1; trial <= scenario.trials && !signal.aborted; trial++) {
+    try {
+      const result = await runTrial({ scenario, cell, cellIndex: index, trial, signal, emit });
+      trials.push(result);
+      emit({ type: "trial-end", cell, trial, result });
+    } catch (error: unknown) {
+      const message = error instanceof Error ? error.message : String(error);
+      emit({ type: "trial-failed", cell, trial, error: message });
+      skipped =
+        error instanceof SubjectError ? `bot failed to start: ${message}` : `trial failed: ${message}`;
+      break;
+    }
+  }
+  const result: CellResult = { ...base, trials, skipped };
+  emit({ type: "cell-end", cell, index, total, result });
+  return result;
+}
+
+function predictionFor(scenario: ResolvedScenario, cell: Cell): Prediction | null {
+  const common = { ratePerSecond: cell.ratePerSecond, rttMs: MODEL_RTT_MS };
+  switch (cell.mode) {
+    case "short-polling":
+      return predictMode("short-polling", { ...common, intervalMs: scenario.pollIntervalMs });
+    case "long-polling": {
+      const timeoutSeconds = effectivePollTimeoutSeconds(scenario, cell);
+      return timeoutSeconds === null ? null : predictMode("long-polling", { ...common, timeoutSeconds });
+    }
+    case "webhook":
+      return predictMode("webhook", common);
+  }
+}
+
+function machineInfo(): MachineInfo {
+  const list = cpus();
+  return {
+    cpus: list.length,
+    cpuModel: list[0]?.model ?? "unknown",
+    totalMemoryBytes: totalmem(),
+    platform: `${process.platform} ${process.arch}`,
+    node: process.version,
+  };
+}

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { formatLedger } from "../metrics/ledger.ts";
+import type { TrialResult } from "./results.ts";
+import { runScenario } from "./run.ts";
+import { resolveScenario, type ScenarioOptions } from "./scenario.ts";
+
+const REFERENCE_BOT = fileURLToPath(new URL("../../bench/bots/reference.mjs", import.meta.url));
+
+async function runOne(options: ScenarioOptions): Promise<TrialResult> {
+  const scenario = resolveScenario({
+    bots: ["reference"],
+    arrival: "constant",
+    ratesPerSecond: [40],
+    durationMs: 1_000,
+    warmupUpdates: 2,
+    drainTimeoutMs: 5_000,
+    users: 20,
+    groups: 2,
+    ...options,
+  });
+  const report = await runScenario(scenario, { toolVersion: "test" });
+  assert.equal(report.cells.length, 1);
+  const cell = report.cells[0]!;
+  assert.equal(cell.skipped, null, cell.skipped ?? "");
+  assert.equal(cell.trials.length, 1);
+  return cell.trials[0]!;
+}
+
+describe("a short run per mode with the reference bot", () => {
+  for (const mode of ["short-polling", "long-polling", "webhook"] as const) {
+    test(`${mode}: every update is answered, the ledger balances and the counters agree`, async () => {
+      const t = await runOne({ modes: [mode], pollIntervalMs: 200 });
+      assert.equal(t.error, null);
+      assert.ok(t.ledger.balanced, formatLedger(t.ledger));
+      assert.equal(t.ledger.generated, 40, "1 s at a constant 40/s");
+      assert.equal(t.ledger.answered, t.ledger.generated);
+      assert.equal(t.ledger.pending + t.ledger.deliveredUnanswered + t.ledger.expired, 0);
+      assert.equal(t.counters.messagesSent, t.ledger.answered, "one echo per update, no more");
+      assert.equal(
+        t.matching.byReplyTo,
+        t.ledger.answered,
+        "the reference bot quotes the message it answers",
+      );
+      assert.equal(t.matching.unmatched + t.matching.duplicates, 0);
+      assert.equal(t.latency.endToEnd.count, t.ledger.answered);
+      assert.ok(
+        t.latency.endToEnd.p50Us >= t.latency.endToEndRaw.p50Us,
+        "timed from the intended time, never later",
+      );
+      if (mode === "webhook") {
+        assert.equal(t.counters.updatesDeliveredByWebhook, t.ledger.generated);
+        assert.equal(t.counters.getUpdatesCalls, 0);
+        assert.equal(t.requests.webhookPosts, t.counters.webhookAttempts);
+        assert.equal(t.requests.total, t.counters.webhookAttempts + t.counters.requestsByMethod.sendmessage!);
+      } else {
+        assert.equal(t.counters.updatesDeliveredByPolling, t.ledger.generated);
+        assert.equal(t.counters.webhookAttempts, 0);
+        assert.equal(t.requests.getUpdates, t.counters.getUpdatesCalls);
+        assert.ok(t.requests.emptyGetUpdates <= t.requests.getUpdates);
+      }
+      if (mode === "short-polling") {
+        assert.ok(t.counters.getUpdatesCalls >= 4, "about one poll per 200 ms over the second");
+        assert.ok(t.latency.deliveryWait.p50Us > 20_000, "updates wait for the next poll");
+      }
+      assert.ok(t.timeline.length >= 1);
+    });
+  }
+});
+
+describe("a bot killed in the middle of a run", () => {
+  test("ends the trial with an error and a ledger that still balances", async () => {
+    // The bot's process is a shell that starts the reference bot and kill -9s it 1.5 s later,
+    // while it is still working through updates it was handed (each takes 300 ms).
+    const command = `sh -c 'node ${REFERENCE_BOT} & pid=$!; sleep 1.5; kill -9 $pid; wait $pid; exit 0'`;
+    const t = await runOne({
+      botCommand: command,
+      botCommandModes: ["webhook"],
+      modes: ["webhook"],
+      ratesPerSecond: [40],
+      durationMs: 4_000,
+      handlerDelayMs: 300,
+    });
+    assert.match(t.error ?? "", /the bot exited/);
+    assert.ok(t.ledger.balanced, formatLedger(t.ledger));
+    assert.ok(t.ledger.generated < 160, "the schedule stopped feeding a dead bot");
+    assert.ok(t.ledger.deliveredUnanswered > 0, `in flight when killed: ${formatLedger(t.ledger)}`);
+    assert.equal(
+      t.ledger.generated,
+      t.ledger.answered +
+        t.ledger.deliveredUnanswered +
+        t.ledger.pending +
+        t.ledger.expired +
+        t.ledger.notInjected +
+        t.ledger.filtered,
+    );
+  });
+});
+
+describe("bots that cannot start", () => {
+  test("a bot that exits at once is reported with its stderr, and the run goes on", async () => {
+    const scenario = resolveScenario({
+      botCommand: `sh -c 'echo "no token for you" >&2; exit 3'`,
+      modes: ["long-polling"],
+      durationMs: 500,
+      startupTimeoutMs: 5_000,
+    });
+    const report = await runScenario(scenario, { toolVersion: "test" });
+    const cell = report.cells[0]!;
+    assert.equal(cell.trials.length, 0);
+    assert.match(cell.skipped ?? "", /exited during start-up \(code 3\)/);
+    assert.match(cell.skipped ?? "", /no token for you/);
+  });
+});

@@ -1,0 +1,269 @@
+import { readFileSync } from "node:fs";
+import {
+  ARRIVAL_PROCESSES,
+  type ArrivalProcessName,
+  type ArrivalSpec,
+  parseTimeline,
+  type TrafficOptions,
+} from "../generator/index.ts";
+import { BUILT_IN_SUBJECTS, type BuiltInSubject, isBuiltInSubject } from "../subjects/registry.ts";
+import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from "./defaults.ts";
+import { isModeName, MODE_NAMES, type ModeName } from "./modes.ts";
+
+/**
+ * A scenario: which bots, in which modes, at which rates, for how long, and with what traffic.
+ * Every option is optional; {@link resolveScenario} applies {@link SCENARIO_DEFAULTS} once and
+ * checks everything, and the resolved scenario is stored in every result.
+ */
+export interface ScenarioOptions {
+  name?: string;
+  description?: string;
+  /** Built-in bots to measure (see `tgbench run --help`). */
+  bots?: readonly string[];
+  /** Any other bot: a shell command configured by the environment contract. Replaces `bots`. */
+  botCommand?: string;
+  /** What the custom bot supports; default both. */
+  botCommandModes?: readonly ("polling" | "webhook")[];
+  modes?: readonly string[];
+  ratesPerSecond?: readonly number[];
+  /** Arrival process: constant, poisson, burst, ramp, replay. */
+  arrival?: string;
+  /** replay: a file with one relative timestamp (ms) per line. */
+  timelineFile?: string;
+  /** Measured length of each trial (the schedule), ms. */
+  durationMs?: number;
+  /** Stop after this many updates instead (or as well). */
+  maxUpdates?: number;
+  /** Updates sent and answered before measuring starts (not measured). */
+  warmupUpdates?: number;
+  trials?: number;
+  seed?: string | number;
+  pollIntervalMs?: number;
+  /** Long polling timeout; default: the framework's own. */
+  pollTimeoutSeconds?: number;
+  webhookMaxConnections?: number;
+  webhookReply?: boolean;
+  handlerDelayMs?: number;
+  antiBusyLoop?: boolean;
+  drainTimeoutMs?: number;
+  startupTimeoutMs?: number;
+  users?: number;
+  groups?: number;
+  mix?: { text?: number; command?: number; callback?: number };
+}
+
+/** One bot under test as the runner sees it. */
+export interface SubjectRef {
+  name: string;
+  builtIn: BuiltInSubject | undefined;
+  command: string | undefined;
+  modes: readonly ("polling" | "webhook")[];
+}
+
+export interface ResolvedScenario {
+  name: string;
+  description: string;
+  subjects: SubjectRef[];
+  modes: ModeName[];
+  ratesPerSecond: number[];
+  arrival: ArrivalProcessName;
+  timelineMs: number[] | null;
+  durationMs: number;
+  maxUpdates: number | null;
+  warmupUpdates: number;
+  trials: number;
+  seed: string | number;
+  pollIntervalMs: number;
+  pollTimeoutSeconds: number | null;
+  webhookMaxConnections: number;
+  webhookReply: boolean;
+  handlerDelayMs: number;
+  antiBusyLoop: boolean;
+  drainTimeoutMs: number;
+  startupTimeoutMs: number;
+  users: number;
+  groups: number;
+  mix: { text: number; command: number; callback: number };
+}
+
+/** One cell of the sweep: a bot, a mode, a rate. */
+export interface Cell {
+  subject: SubjectRef;
+  mode: ModeName;
+  ratePerSecond: number;
+}
+
+/** A scenario option that cannot be used; the message says which and why. */
+export class ScenarioError extends Error {
+  override readonly name = "ScenarioError";
+}
+
+export function resolveScenario(options: ScenarioOptions): ResolvedScenario {
+  const d = SCENARIO_DEFAULTS;
+  const modes = [...(options.modes ?? d.modes)];
+  for (const mode of modes) {
+    if (!isModeName(mode))
+      throw new ScenarioError(`unknown mode "${mode}"; choose from ${MODE_NAMES.join(", ")}`);
+  }
+  const arrival = options.arrival ?? d.arrival;
+  if (!Object.hasOwn(ARRIVAL_PROCESSES, arrival)) {
+    throw new ScenarioError(
+      `unknown arrival process "${arrival}"; choose from ${Object.keys(ARRIVAL_PROCESSES).join(", ")}`,
+    );
+  }
+  const ratesPerSecond = [...(options.ratesPerSecond ?? d.ratesPerSecond)];
+  for (const rate of ratesPerSecond) {
+    positive("rate", rate, SCENARIO_LIMITS.maxRatePerSecond);
+  }
+  const resolved: ResolvedScenario = {
+    name: options.name ?? d.name,
+    description: options.description ?? "",
+    subjects: resolveSubjects(options),
+    modes: modes as ModeName[],
+    ratesPerSecond,
+    arrival: arrival as ArrivalProcessName,
+    timelineMs: arrival === "replay" ? readTimeline(options.timelineFile) : null,
+    durationMs: positive("duration", options.durationMs ?? d.durationMs, SCENARIO_LIMITS.maxDurationMs),
+    maxUpdates:
+      options.maxUpdates === undefined
+        ? null
+        : integer("max updates", options.maxUpdates, 1, SCENARIO_LIMITS.maxUpdatesPerCell),
+    warmupUpdates: integer("warm-up updates", options.warmupUpdates ?? d.warmupUpdates, 0, 10_000),
+    trials: integer("trials", options.trials ?? d.trials, 1, SCENARIO_LIMITS.maxTrials),
+    seed: options.seed ?? d.seed,
+    pollIntervalMs: positive("poll interval", options.pollIntervalMs ?? d.pollIntervalMs, 3_600_000),
+    pollTimeoutSeconds:
+      options.pollTimeoutSeconds === undefined
+        ? null
+        : integer("poll timeout", options.pollTimeoutSeconds, 0, 50),
+    webhookMaxConnections: integer(
+      "max connections",
+      options.webhookMaxConnections ?? d.webhookMaxConnections,
+      1,
+      100,
+    ),
+    webhookReply: options.webhookReply ?? d.webhookReply,
+    handlerDelayMs: integer("handler delay", options.handlerDelayMs ?? d.handlerDelayMs, 0, 600_000),
+    antiBusyLoop: options.antiBusyLoop ?? d.antiBusyLoop,
+    drainTimeoutMs: integer("drain timeout", options.drainTimeoutMs ?? d.drainTimeoutMs, 0, 600_000),
+    startupTimeoutMs: integer(
+      "startup timeout",
+      options.startupTimeoutMs ?? d.startupTimeoutMs,
+      100,
+      600_000,
+    ),
+    users: integer("users", options.users ?? d.users, 1, 10_000_000),
+    groups: integer("groups", options.groups ?? d.groups, 0, 1_000_000),
+    mix: resolveMix(options.mix),
+  };
+  return resolved;
+}
+
+/** The cells of the sweep, in run order: bot, then mode, then rate. */
+export function cellsOf(scenario: ResolvedScenario): Cell[] {
+  return scenario.subjects.flatMap((subject) =>
+    scenario.modes.flatMap((mode) =>
+      scenario.ratesPerSecond.map((ratePerSecond) => ({ subject, mode, ratePerSecond })),
+    ),
+  );
+}
+
+/** The generator's traffic options for one cell (the rate is the cell's). */
+export function trafficFor(
+  scenario: ResolvedScenario,
+  ratePerSecond: number,
+  durationMs: number,
+  maxCount?: number,
+): TrafficOptions {
+  const bounds = { durationMs, ...(maxCount === undefined ? {} : { maxCount }) };
+  let arrivals: ArrivalSpec;
+  switch (scenario.arrival) {
+    case "replay":
+      arrivals = { process: "replay", timelineMs: scenario.timelineMs ?? [], ...bounds };
+      break;
+    case "ramp":
+      arrivals = { process: "ramp", fromRatePerSecond: 0, toRatePerSecond: ratePerSecond, ...bounds };
+      break;
+    default:
+      arrivals = { process: scenario.arrival, ratePerSecond, ...bounds };
+  }
+  return {
+    arrivals,
+    population: { users: scenario.users, groups: scenario.groups },
+    mix: scenario.mix,
+  };
+}
+
+function resolveSubjects(options: ScenarioOptions): SubjectRef[] {
+  if (options.botCommand !== undefined) {
+    if (options.botCommand.trim() === "") throw new ScenarioError("--bot-command is empty");
+    return [
+      {
+        name: "custom",
+        builtIn: undefined,
+        command: options.botCommand,
+        modes: options.botCommandModes ?? ["polling", "webhook"],
+      },
+    ];
+  }
+  const names = options.bots ?? SCENARIO_DEFAULTS.bots;
+  if (names.length === 0) throw new ScenarioError("no bot selected");
+  return names.map((name) => {
+    if (!isBuiltInSubject(name)) {
+      throw new ScenarioError(
+        `unknown bot "${name}"; choose from ${Object.keys(BUILT_IN_SUBJECTS).join(", ")} or use --bot-command`,
+      );
+    }
+    const builtIn: BuiltInSubject = BUILT_IN_SUBJECTS[name];
+    return {
+      name,
+      builtIn,
+      command: undefined,
+      modes: Object.keys(builtIn.scripts) as ("polling" | "webhook")[],
+    };
+  });
+}
+
+function resolveMix(mix: ScenarioOptions["mix"]): ResolvedScenario["mix"] {
+  const d = SCENARIO_DEFAULTS;
+  const resolved = {
+    text: mix?.text ?? (mix === undefined ? d.textShare : 0),
+    command: mix?.command ?? (mix === undefined ? d.commandShare : 0),
+    callback: mix?.callback ?? (mix === undefined ? d.callbackShare : 0),
+  };
+  for (const [kind, share] of Object.entries(resolved)) {
+    if (!(share >= 0)) throw new ScenarioError(`mix share of ${kind} must be >= 0, got ${share}`);
+  }
+  if (resolved.text + resolved.command + resolved.callback <= 0)
+    throw new ScenarioError("the mix has no update kind");
+  return resolved;
+}
+
+function readTimeline(file: string | undefined): number[] {
+  if (file === undefined) throw new ScenarioError("arrival replay needs --timeline <file>");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error: unknown) {
+    throw new ScenarioError(`cannot read timeline ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return parseTimeline(text);
+  } catch (error: unknown) {
+    throw new ScenarioError(`timeline ${file}: ${(error as Error).message}`);
+  }
+}
+
+function positive(what: string, value: number, max: number): number {
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
+    throw new ScenarioError(`${what} must be a number in (0, ${max}], got ${value}`);
+  }
+  return value;
+}
+
+function integer(what: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ScenarioError(`${what} must be an integer in ${min}..${max}, got ${value}`);
+  }
+  return value;
+}

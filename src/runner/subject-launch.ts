@@ -1,0 +1,92 @@
+import type { LaunchSpec } from "../subjects/bot-process.ts";
+import { type BotMode, scriptPath } from "../subjects/registry.ts";
+import { MODES } from "./modes.ts";
+import type { Cell, ResolvedScenario } from "./scenario.ts";
+
+/** Whether a cell can run, and why not. */
+export function unsupportedReason(cell: Cell): string | null {
+  const botMode: BotMode = MODES[cell.mode].botMode;
+  if (!cell.subject.modes.includes(botMode)) return `${cell.subject.name} has no ${botMode} mode`;
+  const builtIn = cell.subject.builtIn;
+  if (cell.mode === "short-polling" && builtIn !== undefined && !builtIn.pollTimeoutConfigurable) {
+    return `${cell.subject.name} cannot short-poll: its getUpdates timeout is fixed at ${builtIn.defaultPollTimeoutSeconds} s`;
+  }
+  return null;
+}
+
+/** The effective settings of a cell, as stored in its result. */
+export function cellSettings(
+  scenario: ResolvedScenario,
+  cell: Cell,
+): Record<string, string | number | boolean | null> {
+  switch (cell.mode) {
+    case "short-polling":
+      return {
+        pollIntervalMs: scenario.pollIntervalMs,
+        pollTimeoutSeconds: 0,
+        antiBusyLoop: scenario.antiBusyLoop,
+      };
+    case "long-polling":
+      return {
+        pollTimeoutSeconds: effectivePollTimeoutSeconds(scenario, cell),
+        pollTimeoutSource: scenario.pollTimeoutSeconds === null ? "framework default" : "scenario",
+      };
+    case "webhook":
+      return { webhookMaxConnections: scenario.webhookMaxConnections, webhookReply: scenario.webhookReply };
+  }
+}
+
+/** The long-polling timeout the bot really uses. */
+export function effectivePollTimeoutSeconds(scenario: ResolvedScenario, cell: Cell): number | null {
+  const builtIn = cell.subject.builtIn;
+  if (builtIn !== undefined && !builtIn.pollTimeoutConfigurable) return builtIn.defaultPollTimeoutSeconds;
+  return scenario.pollTimeoutSeconds ?? builtIn?.defaultPollTimeoutSeconds ?? null;
+}
+
+/** The command and environment contract for a cell's bot. */
+export function subjectLaunchSpec(
+  scenario: ResolvedScenario,
+  cell: Cell,
+  token: string,
+  apiRoot: string,
+): LaunchSpec {
+  const mode = MODES[cell.mode];
+  const env: Record<string, string> = {
+    BOT_TOKEN: token,
+    TELEGRAM_API_ROOT: apiRoot,
+    WEBHOOK_HOST: "127.0.0.1",
+    WEBHOOK_PORT: "0",
+    WEBHOOK_PATH: "/webhook",
+    WEBHOOK_SECRET: `tgbench_${token.slice(token.indexOf(":") + 1).replace(/[^A-Za-z0-9_-]/g, "_")}`,
+    HANDLER_DELAY_MS: String(scenario.handlerDelayMs),
+    ...mode.env({
+      pollIntervalMs: scenario.pollIntervalMs,
+      pollTimeoutSeconds: scenario.pollTimeoutSeconds,
+      webhookMaxConnections: scenario.webhookMaxConnections,
+      webhookReply: scenario.webhookReply,
+    }),
+  };
+  const label = `${cell.subject.name} (${cell.mode})`;
+  const readiness = mode.botMode;
+  const builtIn = cell.subject.builtIn;
+  if (builtIn !== undefined) {
+    const script = scriptPath(builtIn, mode.botMode);
+    if (script === undefined) throw new Error(`${label}: no script for ${mode.botMode}`);
+    return {
+      label,
+      command: { file: process.execPath, args: [script] },
+      env,
+      token,
+      readiness,
+      startupTimeoutMs: scenario.startupTimeoutMs,
+    };
+  }
+  return {
+    label,
+    command: { shell: cell.subject.command! },
+    env,
+    token,
+    readiness,
+    startupTimeoutMs: scenario.startupTimeoutMs,
+  };
+}

@@ -1,0 +1,171 @@
+import { type FakeApi, startFakeApi } from "../fake-api/index.ts";
+import { createUpdateStream, type UpdateSpec } from "../generator/index.ts";
+import { createLatencyHistogram } from "../metrics/latency-histogram.ts";
+import { computeLedger } from "../metrics/ledger.ts";
+import { harnessCpuMs, readProcessStats } from "../metrics/process-sampler.ts";
+import { ReplyMatcher } from "../metrics/reply-matcher.ts";
+import { Timeline } from "../metrics/timeline.ts";
+import { type BotProcess, launchBot } from "../subjects/bot-process.ts";
+import type { RunnerEventSink } from "./events.ts";
+import type { TrialResult } from "./results.ts";
+import { type Cell, type ResolvedScenario, trafficFor } from "./scenario.ts";
+import { runSchedule } from "./scheduler.ts";
+import { subjectLaunchSpec } from "./subject-launch.ts";
+import { TrialProbe } from "./trial-probe.ts";
+
+/** Every bot id is different per trial so no state can leak between trials. */
+const BOT_ID_BASE = 7_000_000;
+const WARMUP_USER_ID = 99;
+const DRAIN_POLL_MS = 20;
+
+export interface TrialContext {
+  scenario: ResolvedScenario;
+  cell: Cell;
+  cellIndex: number;
+  trial: number;
+  signal: AbortSignal;
+  emit: RunnerEventSink;
+}
+
+/**
+ * One trial of one cell: a fresh fake API, the bot started against it, a warm-up that is not
+ * measured, the open-model schedule, a drain, and the figures. Failures of the bot are outcomes
+ * (`error` in the result), not exceptions, once measuring has begun.
+ */
+export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
+  const { scenario, cell, trial } = ctx;
+  const api = await startFakeApi({ antiBusyLoop: scenario.antiBusyLoop });
+  const token = `${BOT_ID_BASE + ctx.cellIndex * 1000 + trial}:tgbench-trial-${trial}`;
+  let bot: BotProcess | undefined;
+  try {
+    const spec = subjectLaunchSpec(scenario, cell, token, api.apiRoot);
+    ctx.emit({ type: "bot-starting", cell, trial });
+    bot = await launchBot(spec, api, ctx.signal);
+    await warmUp(api, token, bot, scenario, ctx.signal);
+    return await measure(ctx, api, token, bot);
+  } finally {
+    await bot?.stop();
+    await api.close();
+  }
+}
+
+/** Sends a few updates and waits for their replies; none of it is measured. */
+async function warmUp(
+  api: FakeApi,
+  token: string,
+  bot: BotProcess,
+  scenario: ResolvedScenario,
+  signal: AbortSignal,
+) {
+  const count = scenario.warmupUpdates;
+  for (let i = 0; i < count; i++)
+    api.control.injectText(token, { text: `warm-up ${i}`, from: { id: WARMUP_USER_ID } });
+  const deadline = performance.now() + scenario.startupTimeoutMs;
+  // Done when every warm-up update is answered and confirmed (webhook 2xx, or the next getUpdates'
+  // offset), so no warm-up hand-over lands in the measured counters.
+  const settled = () =>
+    api.control.counters(token).messagesSent >= count &&
+    api.control.webhookInfo(token).pending_update_count === 0;
+  while (!settled()) {
+    if (!bot.running) throw new Error(`${bot.label} exited during warm-up\n${bot.stderr}`);
+    if (signal.aborted) throw new Error("cancelled");
+    if (performance.now() > deadline) {
+      throw new Error(
+        `${bot.label} answered ${api.control.counters(token).messagesSent}/${count} warm-up updates in time`,
+      );
+    }
+    await sleep(DRAIN_POLL_MS);
+  }
+  api.control.reset(token);
+}
+
+async function measure(
+  ctx: TrialContext,
+  api: FakeApi,
+  token: string,
+  bot: BotProcess,
+): Promise<TrialResult> {
+  const { scenario, cell, trial } = ctx;
+  const seed = `${scenario.seed}/${trial}`;
+  const stream = createUpdateStream(
+    trafficFor(scenario, cell.ratePerSecond, scenario.durationMs, scenario.maxUpdates ?? undefined),
+    seed,
+  );
+  const probe = new TrialProbe(api, token, bot, new ReplyMatcher());
+  const lateness = createLatencyHistogram();
+  let lateOver1Ms = 0;
+  let generated = 0;
+  const startedAt = new Date().toISOString();
+  const cpuStartMs = harnessCpuMs();
+  const botStart = bot.pid === undefined ? undefined : readProcessStats(bot.pid);
+  const startMs = performance.now() + 5;
+  const timeline = new Timeline(startMs);
+  probe.attach(timeline);
+  const sampler = setInterval(() => probe.sample(timeline), 1_000);
+  let error: string | null = null;
+  try {
+    const items = mapIterable(stream, (spec: UpdateSpec) => ({ item: spec, offsetMs: spec.intendedAtMs }));
+    const schedule = await runSchedule(
+      items,
+      startMs,
+      (spec, intendedAtMs, nowMs) => {
+        generated++;
+        const lateMs = nowMs - intendedAtMs;
+        lateness.recordUs(Math.max(1, lateMs * 1000));
+        if (lateMs > 1) lateOver1Ms++;
+        timeline.add("offered", nowMs);
+        probe.inject(spec, intendedAtMs, nowMs);
+      },
+      AbortSignal.any([ctx.signal, probe.botGone]),
+    );
+    const scheduleEndMs = performance.now();
+    const backlogAtScheduleEnd = probe.matcher.unansweredCount;
+    if (schedule.aborted) error = ctx.signal.aborted ? "cancelled" : probe.botExitMessage();
+    else error = await drain(probe, scenario.drainTimeoutMs, ctx.signal);
+    probe.sample(timeline);
+    const endMs = performance.now();
+    const botEnd = bot.pid === undefined ? undefined : readProcessStats(bot.pid);
+    return probe.result({
+      trial,
+      seed,
+      startedAt,
+      measuredMs: endMs - startMs,
+      scheduleMs: scheduleEndMs - startMs,
+      generated,
+      lateness: lateness.summary(),
+      lateOver1Ms,
+      backlogAtScheduleEnd,
+      ratePerSecond: cell.ratePerSecond,
+      harnessCpuMs: harnessCpuMs() - cpuStartMs,
+      botCpuMs:
+        botStart && botEnd
+          ? botEnd.cpuUserMs + botEnd.cpuSystemMs - botStart.cpuUserMs - botStart.cpuSystemMs
+          : null,
+      botPeakRssBytes: botEnd?.peakRssBytes ?? botStart?.peakRssBytes ?? null,
+      timeline: timeline.toJSON(),
+      error,
+      computeLedger,
+    });
+  } finally {
+    clearInterval(sampler);
+    probe.detach();
+  }
+}
+
+/** Waits until every update is answered, the drain timeout passes, or the bot is gone. */
+async function drain(probe: TrialProbe, timeoutMs: number, signal: AbortSignal): Promise<string | null> {
+  const deadline = performance.now() + timeoutMs;
+  while (probe.matcher.unansweredCount > 0) {
+    if (signal.aborted) return "cancelled";
+    if (!probe.bot.running) return probe.botExitMessage();
+    if (performance.now() >= deadline) return null;
+    await sleep(DRAIN_POLL_MS);
+  }
+  return null;
+}
+
+function* mapIterable<T, U>(items: Iterable<T>, map: (item: T) => U): Iterable<U> {
+  for (const item of items) yield map(item);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
