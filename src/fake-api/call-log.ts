@@ -22,7 +22,7 @@ export interface CallRecord {
 }
 
 /** What the log keeps per call: cheap to store, turned into a {@link CallRecord} when read. */
-interface StoredCall {
+export interface StoredCall {
   seq: number;
   method: string;
   params: Params;
@@ -46,14 +46,14 @@ export class CallLog {
     this.#capacity = capacity;
   }
 
-  /** Logs a call; returns a function that builds its record (for listeners that want one now). */
+  /** Logs a call; returns what was stored (turn it into a record with {@link callRecord}). */
   add(
     method: string,
     params: Params,
     via: CallRecord["via"],
     receivedAtMs: number,
     error: ApiError | undefined,
-  ): () => CallRecord {
+  ): StoredCall {
     const call: StoredCall = {
       seq: this.#nextSeq++,
       method,
@@ -65,7 +65,7 @@ export class CallLog {
     };
     if (this.#calls.length < this.#capacity) this.#calls.push(call);
     else this.#calls[(call.seq - 1) % this.#capacity] = call;
-    return () => toRecord(call);
+    return call;
   }
 
   /** Records with `seq > since`, oldest first. */
@@ -73,7 +73,7 @@ export class CallLog {
     return this.#calls
       .filter((c) => c.seq > since)
       .sort((a, b) => a.seq - b.seq)
-      .map(toRecord);
+      .map(callRecord);
   }
 
   /** The seq of the newest record (0 when empty). */
@@ -86,7 +86,8 @@ export class CallLog {
   }
 }
 
-function toRecord(call: StoredCall): CallRecord {
+/** The record of a stored call, with its parameters as text. */
+export function callRecord(call: StoredCall): CallRecord {
   const record: CallRecord = {
     seq: call.seq,
     method: call.method,

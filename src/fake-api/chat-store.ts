@@ -3,8 +3,11 @@ import type { Chat, Message } from "./telegram-types.ts";
 interface ChatRecord {
   chat: Chat;
   nextMessageId: number;
-  /** Recent messages by id, oldest first (insertion order), bounded. */
-  messages: Map<number, Message>;
+  /**
+   * The newest messages, at index `message_id % capacity`: a fixed ring, so storing a message on
+   * the hot path is one array write, and a chat never holds more than `capacity` messages.
+   */
+  ring: Array<Message | undefined>;
 }
 
 /**
@@ -24,7 +27,7 @@ export class ChatStore {
   ensure(chat: Chat): Chat {
     const record = this.#chats.get(chat.id);
     if (record === undefined) {
-      this.#chats.set(chat.id, { chat, nextMessageId: 1, messages: new Map() });
+      this.#chats.set(chat.id, { chat, nextMessageId: 1, ring: [] });
       return chat;
     }
     return record.chat;
@@ -45,24 +48,30 @@ export class ChatStore {
     const record = this.#chats.get(chatId);
     if (record === undefined) throw new Error(`chat ${chatId} is not registered`);
     const message = build(record.nextMessageId++);
-    record.messages.set(message.message_id, message);
-    if (record.messages.size > this.#keepPerChat) {
-      const oldest = record.messages.keys().next().value as number;
-      record.messages.delete(oldest);
-    }
+    record.ring[message.message_id % this.#keepPerChat] = message;
     return message;
   }
 
   message(chatId: number, messageId: number): Message | undefined {
-    return this.#chats.get(chatId)?.messages.get(messageId);
+    const record = this.#chats.get(chatId);
+    if (record === undefined || messageId <= 0) return undefined;
+    const message = record.ring[messageId % this.#keepPerChat];
+    return message?.message_id === messageId ? message : undefined;
   }
 
   replace(message: Message): void {
-    this.#chats.get(message.chat.id)?.messages.set(message.message_id, message);
+    const record = this.#chats.get(message.chat.id);
+    const slot = message.message_id % this.#keepPerChat;
+    if (record?.ring[slot]?.message_id === message.message_id) record.ring[slot] = message;
   }
 
   delete(chatId: number, messageId: number): boolean {
-    return this.#chats.get(chatId)?.messages.delete(messageId) ?? false;
+    const record = this.#chats.get(chatId);
+    if (record === undefined || messageId <= 0) return false;
+    const slot = messageId % this.#keepPerChat;
+    if (record.ring[slot]?.message_id !== messageId) return false;
+    record.ring[slot] = undefined;
+    return true;
   }
 
   get size(): number {

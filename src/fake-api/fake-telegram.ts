@@ -1,5 +1,5 @@
 import { BotState } from "./bot-state.ts";
-import type { CallRecord } from "./call-log.ts";
+import { type CallRecord, callRecord } from "./call-log.ts";
 import { monotonicMs } from "./clock.ts";
 import { type ApiError, Descriptions, notFound, toApiError, unauthorized } from "./errors.ts";
 import { FakeApiEvents } from "./events.ts";
@@ -151,8 +151,9 @@ export class FakeTelegram {
     outcome: CallOutcome,
   ): CallOutcome {
     if (!outcome.ok) this.#countError(bot, outcome.error);
-    const record = bot.callLog.add(method, params, via, receivedAtMs, outcome.ok ? undefined : outcome.error);
-    if (this.events.listenerCount("call") > 0) this.events.emit("call", { botId: bot.id, record: record() });
+    const stored = bot.callLog.add(method, params, via, receivedAtMs, outcome.ok ? undefined : outcome.error);
+    if (this.events.listenerCount("call") > 0)
+      this.events.emit("call", { botId: bot.id, record: callRecord(stored) });
     return outcome;
   }
 

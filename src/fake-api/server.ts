@@ -1,7 +1,6 @@
 import type { Socket } from "node:net";
-import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { readMultipart, registerBodyParsers } from "./body-parsers.ts";
+import { registerBodyParsers } from "./body-parsers.ts";
 import type { BotState } from "./bot-state.ts";
 import { FakeApiControl } from "./control.ts";
 import { registerControlRoutes } from "./control-routes.ts";
@@ -74,10 +73,7 @@ function buildApp(telegram: FakeTelegram, control: FakeApiControl, options: Reso
     // telegram-bot-api closes idle inbound keep-alive connections after 500 s.
     keepAliveTimeout: 500_000,
   });
-  registerBodyParsers(app);
-  app.register(multipart, {
-    limits: { fileSize: options.bodyLimitBytes, fieldSize: options.bodyLimitBytes, files: 100, fields: 1000 },
-  });
+  registerBodyParsers(app, options.bodyLimitBytes);
   app.setErrorHandler((error, _req, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     const apiError =
@@ -127,9 +123,6 @@ function handleBotRequest(telegram: FakeTelegram, req: FastifyRequest, reply: Fa
   }
   countConnection(bot, req.raw.socket);
   bot.counters.bytesIn += Number(req.headers["content-length"] ?? 0);
-  if (req.isMultipart()) {
-    return readMultipart(req).then((body) => answerCall(telegram, bot, route.method, req, reply, body));
-  }
   return answerCall(
     telegram,
     bot,
