@@ -53,7 +53,7 @@ for (const rate of rates) {
     ratesPerSecond: [rate],
     arrival: "constant",
     durationMs: args["duration-seconds"] * 1000,
-    warmupUpdates: 200,
+    warmupUpdates: 2000,
     drainTimeoutMs: 5_000,
     users: 1_000,
     groups: 0,

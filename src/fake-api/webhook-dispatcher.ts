@@ -10,6 +10,8 @@ import { allowedInWebhookReply, parseWebhookReply } from "./webhook-reply.ts";
 
 /** The abort reason of a POST that ran past `webhookDeliveryTimeoutMs`. */
 const DELIVERY_TIMED_OUT = Symbol("webhook delivery timed out");
+/** Delivery timeouts shorter than this get an exact per-request timer (see #post). */
+const EXACT_TIMEOUT_BELOW_MS = 5_000;
 
 /** Updates of one ordering key (a chat, or a user's callback queries), delivered one at a time. */
 interface Lane {
@@ -44,6 +46,7 @@ export class WebhookDispatcher {
   readonly #bot: BotState;
   readonly #config: WebhookConfig;
   readonly #url: URL;
+  readonly #path: string;
   readonly #pool: Pool;
   /** One controller per POST in flight: aborted by its delivery timeout or by close(). */
   readonly #requests = new Set<AbortController>();
@@ -60,6 +63,7 @@ export class WebhookDispatcher {
     this.#bot = bot;
     this.#config = config;
     this.#url = new URL(config.url);
+    this.#path = this.#url.pathname + this.#url.search;
     this.#pool = new Pool(this.#url.origin, {
       connections: config.maxConnections,
       pipelining: 1,
@@ -167,37 +171,39 @@ export class WebhookDispatcher {
 
   /** One POST; resolves with null on a 2xx (after running any webhook reply) or the failure. */
   async #post(item: QueuedUpdate): Promise<DeliveryFailure | null> {
-    const request = new AbortController();
-    this.#requests.add(request);
-    // undici's headersTimeout/bodyTimeout tick at 0.5–1 s granularity, so a 200 ms timeout fired
-    // after up to a second; this timer makes webhookDeliveryTimeoutMs exact (undici's stay as a backstop).
-    const timer = setTimeout(
-      () => request.abort(DELIVERY_TIMED_OUT),
-      this.#telegram.options.webhookDeliveryTimeoutMs,
-    );
+    // undici's own headersTimeout/bodyTimeout tick at 0.5–1 s granularity: fine for Telegram's
+    // 60 s, but a 200 ms test timeout would fire after up to a second. Short timeouts get an exact
+    // per-request timer; long ones skip its cost (an AbortController and a timer per POST).
+    const timeoutMs = this.#telegram.options.webhookDeliveryTimeoutMs;
+    const request = timeoutMs < EXACT_TIMEOUT_BELOW_MS ? new AbortController() : undefined;
+    const timer =
+      request === undefined ? undefined : setTimeout(() => request.abort(DELIVERY_TIMED_OUT), timeoutMs);
+    if (request !== undefined) this.#requests.add(request);
     let response: Dispatcher.ResponseData;
     let body: Buffer;
     const payload = JSON.stringify(item.update);
     this.#bot.counters.webhookBytesOut += Buffer.byteLength(payload);
     try {
       response = await this.#pool.request({
-        path: this.#url.pathname + this.#url.search,
+        path: this.#path,
         method: "POST",
         headers: this.#headers,
         body: payload,
-        signal: request.signal,
+        ...(request === undefined ? {} : { signal: request.signal }),
       });
       body = Buffer.from(await response.body.arrayBuffer());
       this.#bot.counters.webhookBytesIn += body.length;
     } catch (error: unknown) {
-      const timedOut = request.signal.reason === DELIVERY_TIMED_OUT;
+      const timedOut = request?.signal.reason === DELIVERY_TIMED_OUT;
       return {
         message: timedOut ? "Read timeout expired" : describeNetworkError(error),
         retryAfterSeconds: 0,
       };
     } finally {
-      clearTimeout(timer);
-      this.#requests.delete(request);
+      if (request !== undefined) {
+        clearTimeout(timer);
+        this.#requests.delete(request);
+      }
     }
     if (response.statusCode >= 200 && response.statusCode <= 299) {
       if (!this.#closed) await this.#runReply(response.headers, body);

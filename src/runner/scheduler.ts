@@ -4,8 +4,11 @@
  * not hidden: latency is timed from the intended time, so a late generator cannot make the bot
  * look faster (no coordinated omission).
  *
- * Timers fire no better than ~1 ms late, so the loop sleeps with setTimeout until ~1 ms before
- * the next due time and then yields with setImmediate (letting I/O run) until it is due.
+ * Node's timers have a 1 ms granularity, and spinning with setImmediate to do better burns a core
+ * that the bot under test needs. So the schedule sleeps on a timer and can also be *poked*: the
+ * runner pokes it on every call the fake API receives, which under load happens many times per
+ * millisecond, so due updates go out within microseconds without any busy waiting; when the
+ * system is idle the timer is the bound.
  */
 export interface Scheduled<T> {
   item: T;
@@ -20,57 +23,92 @@ export interface ScheduleOutcome {
   aborted: boolean;
 }
 
-/** Wake this long before the next due time and finish the wait with setImmediate. */
-const SPIN_WINDOW_MS = 1.5;
+export interface RunningSchedule {
+  readonly done: Promise<ScheduleOutcome>;
+  /** Hands over whatever is due now (cheap when nothing is); call it from busy code paths. */
+  poke(): void;
+}
 
 /**
  * Runs `items` against the monotonic clock starting at `startMs` (performance.now() ms).
  * `onDue(item, intendedAtMs, nowMs)` is called for every item, in order, at or after its time.
  */
+export function startSchedule<T>(
+  items: Iterable<Scheduled<T>>,
+  startMs: number,
+  onDue: (item: T, intendedAtMs: number, nowMs: number) => void,
+  signal?: AbortSignal,
+): RunningSchedule {
+  const iterator = items[Symbol.iterator]();
+  let next = iterator.next();
+  let nextDueMs = next.done ? Number.POSITIVE_INFINITY : startMs + next.value.offsetMs;
+  let emitted = 0;
+  let finished = false;
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let settle: (outcome: ScheduleOutcome) => void = () => {};
+  let fail: (error: unknown) => void = () => {};
+  const done = new Promise<ScheduleOutcome>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+
+  const finish = (aborted: boolean) => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+    settle({ emitted, aborted });
+  };
+  const onAbort = () => finish(true);
+
+  const tick = () => {
+    if (finished || running) return;
+    running = true;
+    try {
+      let nowMs = performance.now();
+      while (!next.done && nextDueMs <= nowMs) {
+        onDue(next.value.item, nextDueMs, nowMs);
+        emitted++;
+        next = iterator.next();
+        nextDueMs = next.done ? Number.POSITIVE_INFINITY : startMs + next.value.offsetMs;
+        nowMs = performance.now();
+      }
+      if (next.done) {
+        finish(false);
+        return;
+      }
+      clearTimeout(timer);
+      timer = setTimeout(tick, Math.max(0, nextDueMs - nowMs));
+    } catch (error: unknown) {
+      finished = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      fail(error);
+    } finally {
+      running = false;
+    }
+  };
+
+  if (signal?.aborted) finish(true);
+  else {
+    signal?.addEventListener("abort", onAbort, { once: true });
+    tick();
+  }
+  return {
+    done,
+    poke: () => {
+      if (!finished && !running && nextDueMs <= performance.now()) tick();
+    },
+  };
+}
+
+/** {@link startSchedule} without pokes: resolves when the schedule has run out or was aborted. */
 export function runSchedule<T>(
   items: Iterable<Scheduled<T>>,
   startMs: number,
   onDue: (item: T, intendedAtMs: number, nowMs: number) => void,
   signal?: AbortSignal,
 ): Promise<ScheduleOutcome> {
-  const iterator = items[Symbol.iterator]();
-  let next = iterator.next();
-  let emitted = 0;
-  return new Promise((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (aborted: boolean) => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      resolve({ emitted, aborted });
-    };
-    const onAbort = () => finish(true);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const tick = () => {
-      if (signal?.aborted) return;
-      try {
-        let nowMs = performance.now();
-        while (!next.done) {
-          const intendedAtMs = startMs + next.value.offsetMs;
-          if (intendedAtMs > nowMs) break;
-          onDue(next.value.item, intendedAtMs, nowMs);
-          emitted++;
-          next = iterator.next();
-          nowMs = performance.now();
-        }
-        if (next.done) {
-          finish(false);
-          return;
-        }
-        const waitMs = startMs + next.value.offsetMs - nowMs;
-        if (waitMs > SPIN_WINDOW_MS) timer = setTimeout(tick, waitMs - SPIN_WINDOW_MS + 0.5);
-        else setImmediate(tick);
-      } catch (error: unknown) {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        reject(error);
-      }
-    };
-    if (signal?.aborted) finish(true);
-    else tick();
-  });
+  return startSchedule(items, startMs, onDue, signal).done;
 }

@@ -8,6 +8,8 @@ import type { Timeline, TimelineBucket } from "../metrics/timeline.ts";
 import type { BotProcess } from "../subjects/bot-process.ts";
 import type { TrialResult } from "./results.ts";
 
+const EARLY_DELIVERIES_LIMIT = 10_000;
+
 type Listener<K extends keyof FakeApiEventMap> = (...args: FakeApiEventMap[K]) => void;
 
 /** What the trial loop knows at the end and hands to {@link TrialProbe.result}. */
@@ -48,6 +50,11 @@ export class TrialProbe {
   readonly #botTime = createLatencyHistogram();
   /** The newest bot message per chat: what a simulated button press presses. */
   readonly #lastBotMessage = new Map<number, number>();
+  /**
+   * Hand-overs reported before the update was tracked: a webhook POST can start synchronously
+   * inside the injection, before its update_id is known to the matcher.
+   */
+  readonly #earlyDeliveries = new Map<number, number>();
   #notInjected = 0;
   #filtered = 0;
   #expired = 0;
@@ -71,12 +78,12 @@ export class TrialProbe {
     this.#previous = this.#api.control.counters(this.#token);
     this.#on("delivered", (e) => {
       if (e.botId !== this.#botId) return;
-      if (e.via === "getUpdates") for (const id of e.updateIds) this.matcher.delivered(id, e.atMs);
+      if (e.via === "getUpdates") for (const id of e.updateIds) this.#delivered(id, e.atMs);
       timeline.add("delivered", e.atMs, e.updateIds.length);
     });
     this.#on("webhookAttempt", (e) => {
       // Handed over = the first POST leaves, whatever its outcome.
-      if (e.botId === this.#botId && e.attempt === 1) this.matcher.delivered(e.updateId, e.atMs);
+      if (e.botId === this.#botId && e.attempt === 1) this.#delivered(e.updateId, e.atMs);
     });
     this.#on("message", (e) => {
       if (e.botId !== this.#botId) return;
@@ -147,6 +154,18 @@ export class TrialProbe {
       intendedAtMs,
       injectedAtMs: nowMs,
     });
+    const deliveredAtMs = this.#earlyDeliveries.get(update.update_id);
+    if (deliveredAtMs !== undefined) {
+      this.#earlyDeliveries.delete(update.update_id);
+      this.matcher.delivered(update.update_id, deliveredAtMs);
+    }
+  }
+
+  #delivered(updateId: number, atMs: number): void {
+    if (this.matcher.delivered(updateId, atMs)) return;
+    // Bounded: ids that are never tracked (filtered, or not ours) must not pile up.
+    if (this.#earlyDeliveries.size >= EARLY_DELIVERIES_LIMIT) this.#earlyDeliveries.clear();
+    this.#earlyDeliveries.set(updateId, atMs);
   }
 
   /** One timeline sample: counter deltas since the last one, backlog, bot CPU and memory. */

@@ -9,7 +9,7 @@ import { type BotProcess, launchBot } from "../subjects/bot-process.ts";
 import type { RunnerEventSink } from "./events.ts";
 import type { TrialResult } from "./results.ts";
 import { type Cell, type ResolvedScenario, trafficFor } from "./scenario.ts";
-import { runSchedule } from "./scheduler.ts";
+import { startSchedule } from "./scheduler.ts";
 import { subjectLaunchSpec } from "./subject-launch.ts";
 import { TrialProbe } from "./trial-probe.ts";
 
@@ -17,6 +17,8 @@ import { TrialProbe } from "./trial-probe.ts";
 const BOT_ID_BASE = 7_000_000;
 const WARMUP_USER_ID = 99;
 const DRAIN_POLL_MS = 20;
+const RUNNER_CALL_LOG_CAPACITY = 256;
+const RUNNER_MESSAGES_KEPT_PER_CHAT = 16;
 
 export interface TrialContext {
   scenario: ResolvedScenario;
@@ -34,14 +36,20 @@ export interface TrialContext {
  */
 export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const { scenario, cell, trial } = ctx;
-  const api = await startFakeApi({ antiBusyLoop: scenario.antiBusyLoop });
+  const api = await startFakeApi({
+    antiBusyLoop: scenario.antiBusyLoop,
+    // The runner reads counters and events, not the call log; a short log and a few messages per
+    // chat keep the harness's heap small, so its GC pauses stay short under load.
+    callLogCapacity: RUNNER_CALL_LOG_CAPACITY,
+    messagesKeptPerChat: RUNNER_MESSAGES_KEPT_PER_CHAT,
+  });
   const token = `${BOT_ID_BASE + ctx.cellIndex * 1000 + trial}:tgbench-trial-${trial}`;
   let bot: BotProcess | undefined;
   try {
     const spec = subjectLaunchSpec(scenario, cell, token, api.apiRoot);
     ctx.emit({ type: "bot-starting", cell, trial });
     bot = await launchBot(spec, api, ctx.signal);
-    await warmUp(api, token, bot, scenario, ctx.signal);
+    await warmUp(api, token, bot, scenario, cell.ratePerSecond, ctx.signal);
     return await measure(ctx, api, token, bot);
   } finally {
     await bot?.stop();
@@ -49,23 +57,39 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   }
 }
 
-/** Sends a few updates and waits for their replies; none of it is measured. */
+/** Longest a warm-up may take to send its updates (ms); slower cells send them closer together. */
+const WARMUP_SEND_MAX_MS = 2_000;
+
+/**
+ * Sends the warm-up updates at the cell's rate (so connections are open and code is hot at the
+ * load that follows) and waits for their replies; none of it is measured.
+ */
 async function warmUp(
   api: FakeApi,
   token: string,
   bot: BotProcess,
   scenario: ResolvedScenario,
+  ratePerSecond: number,
   signal: AbortSignal,
 ) {
   const count = scenario.warmupUpdates;
-  for (let i = 0; i < count; i++)
-    api.control.injectText(token, { text: `warm-up ${i}`, from: { id: WARMUP_USER_ID } });
-  const deadline = performance.now() + scenario.startupTimeoutMs;
+  if (count > 0) {
+    const spacingMs = Math.min(1000 / ratePerSecond, WARMUP_SEND_MAX_MS / count);
+    const items = Array.from({ length: count }, (_, i) => ({ item: i, offsetMs: i * spacingMs }));
+    await startSchedule(
+      items,
+      performance.now(),
+      (i) =>
+        api.control.injectText(token, { text: `warm-up ${i}`, from: { id: WARMUP_USER_ID + (i % 100) } }),
+      signal,
+    ).done;
+  }
   // Done when every warm-up update is answered and confirmed (webhook 2xx, or the next getUpdates'
   // offset), so no warm-up hand-over lands in the measured counters.
   const settled = () =>
     api.control.counters(token).messagesSent >= count &&
     api.control.webhookInfo(token).pending_update_count === 0;
+  const deadline = performance.now() + scenario.startupTimeoutMs;
   while (!settled()) {
     if (!bot.running) throw new Error(`${bot.label} exited during warm-up\n${bot.stderr}`);
     if (signal.aborted) throw new Error("cancelled");
@@ -105,7 +129,7 @@ async function measure(
   let error: string | null = null;
   try {
     const items = mapIterable(stream, (spec: UpdateSpec) => ({ item: spec, offsetMs: spec.intendedAtMs }));
-    const schedule = await runSchedule(
+    const running = startSchedule(
       items,
       startMs,
       (spec, intendedAtMs, nowMs) => {
@@ -118,6 +142,13 @@ async function measure(
       },
       AbortSignal.any([ctx.signal, probe.botGone]),
     );
+    // Every call the bot makes wakes the schedule too: sub-millisecond hand-over under load, no spinning.
+    const poke = () => running.poke();
+    const wakers = ["request", "delivered", "message"] as const;
+    for (const event of wakers) api.events.on(event, poke);
+    const schedule = await running.done.finally(() => {
+      for (const event of wakers) api.events.off(event, poke);
+    });
     const scheduleEndMs = performance.now();
     const backlogAtScheduleEnd = probe.matcher.unansweredCount;
     if (schedule.aborted) error = ctx.signal.aborted ? "cancelled" : probe.botExitMessage();
