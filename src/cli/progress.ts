@@ -12,7 +12,16 @@ export function printProgress(event: RunnerEvent, out: NodeJS.WritableStream = p
     case "cell-skipped":
       out.write(`[${event.index + 1}/${event.total}] ${name(event.cell)}: skipped (${event.reason})\n`);
       break;
+    case "trial-progress":
+      // A live line on a terminal, overwritten each second; nothing in logs.
+      if ((out as NodeJS.WriteStream).isTTY === true) {
+        out.write(
+          `\r    trial ${event.trial}: ${event.second} s, ${formatCount(event.offered, 0)} sent, ${formatCount(event.answered, 0)} answered, ${formatCount(event.pending, 0)} waiting   `,
+        );
+      }
+      break;
     case "trial-end": {
+      if ((out as NodeJS.WriteStream).isTTY === true) out.write("\r\x1b[2K");
       const r = event.result;
       const status = r.error === null ? "ok" : `stopped: ${r.error.split("\n")[0]}`;
       out.write(

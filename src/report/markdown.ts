@@ -1,4 +1,4 @@
-import type { Report } from "../runner/results.ts";
+import type { Report, TrialResult } from "../runner/results.ts";
 import { cellLabel, formatBytes, formatCount, formatShare, formatUs, medianOf } from "./figures.ts";
 
 /**
@@ -46,7 +46,7 @@ export function renderMarkdown(report: Report): string {
       )} | ${measuredEmpty} / ${modelEmpty} | ${formatCount(
         medianOf(t, (x) => x.requests.perHour.emptyRequests),
         0,
-      )} | ${formatUs(medianOf(t, (x) => x.cost.botCpuUsPerUpdate))} | ${formatBytes(medianOf(t, (x) => x.cost.botPeakRssBytes))} |`,
+      )} | ${botCpu(t)} | ${formatBytes(medianOf(t, (x) => x.cost.botPeakRssBytes))} |`,
     );
   }
   lines.push("");
@@ -72,3 +72,17 @@ export function renderMarkdown(report: Report): string {
 
 const firstLine = (text: string) => text.split("\n")[0] ?? "";
 const escapeCell = (text: string) => text.replaceAll("|", "\\|");
+
+/**
+ * Bot CPU per update. The kernel counts CPU time in clock ticks (10 ms): a total under ten ticks
+ * is marked approximate, and zero ticks is shown as an upper bound rather than as "0".
+ */
+function botCpu(trials: readonly TrialResult[]): string {
+  const totalMs = medianOf(trials, (x) => x.cost.botCpuMs);
+  const answered = medianOf(trials, (x) => x.ledger.answered);
+  const resolutionMs = trials[0]?.cost.botCpuResolutionMs ?? 10;
+  if (totalMs === null || answered === null || answered === 0) return "–";
+  if (totalMs === 0) return `< ${formatUs((resolutionMs * 1000) / answered)}`;
+  const perUpdate = formatUs(medianOf(trials, (x) => x.cost.botCpuUsPerUpdate));
+  return totalMs < 10 * resolutionMs ? `≈ ${perUpdate}` : perUpdate;
+}

@@ -59,6 +59,8 @@ export interface TrialResult {
   };
   cost: {
     botCpuMs: number | null;
+    /** Resolution of the bot's CPU time (one kernel clock tick), ms: small totals are coarse. */
+    botCpuResolutionMs: number;
     botCpuUsPerUpdate: number | null;
     botPeakRssBytes: number | null;
     tcpConnectionsOpened: number;

@@ -2,7 +2,7 @@ import type { BotCounters, FakeApi, FakeApiEventMap } from "../fake-api/index.ts
 import { correlationToken, type UpdateSpec } from "../generator/index.ts";
 import { createLatencyHistogram, type LatencySummary } from "../metrics/latency-histogram.ts";
 import type { computeLedger } from "../metrics/ledger.ts";
-import { readProcessStats } from "../metrics/process-sampler.ts";
+import { clockTicksPerSecond, readProcessStats } from "../metrics/process-sampler.ts";
 import type { ReplyMatcher } from "../metrics/reply-matcher.ts";
 import type { Timeline, TimelineBucket } from "../metrics/timeline.ts";
 import type { BotProcess } from "../subjects/bot-process.ts";
@@ -255,6 +255,7 @@ export class TrialProbe {
       },
       cost: {
         botCpuMs: t.botCpuMs,
+        botCpuResolutionMs: 1000 / clockTicksPerSecond(),
         botCpuUsPerUpdate: t.botCpuMs === null || answered === 0 ? null : (t.botCpuMs * 1000) / answered,
         botPeakRssBytes: t.botPeakRssBytes,
         tcpConnectionsOpened: counters.connectionsOpened,

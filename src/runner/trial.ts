@@ -125,8 +125,27 @@ async function measure(
   const startMs = performance.now() + 5;
   const timeline = new Timeline(startMs);
   probe.attach(timeline);
-  const sampler = setInterval(() => probe.sample(timeline), 1_000);
+  let second = 0;
+  const sampler = setInterval(() => {
+    probe.sample(timeline);
+    second++;
+    ctx.emit({
+      type: "trial-progress",
+      cell,
+      trial,
+      second,
+      offered: generated,
+      answered: probe.matcher.counts.matched,
+      pending: probe.matcher.unansweredCount,
+    });
+  }, 1_000);
   let error: string | null = null;
+  // Stop feeding the bot on Ctrl-C or when it dies. (Not AbortSignal.any: it would leave a
+  // listener on the run's signal for every trial.)
+  const stopSchedule = new AbortController();
+  const onStop = () => stopSchedule.abort();
+  ctx.signal.addEventListener("abort", onStop, { once: true });
+  probe.botGone.addEventListener("abort", onStop, { once: true });
   try {
     const items = mapIterable(stream, (spec: UpdateSpec) => ({ item: spec, offsetMs: spec.intendedAtMs }));
     const running = startSchedule(
@@ -140,7 +159,7 @@ async function measure(
         timeline.add("offered", nowMs);
         probe.inject(spec, intendedAtMs, nowMs);
       },
-      AbortSignal.any([ctx.signal, probe.botGone]),
+      stopSchedule.signal,
     );
     // Every call the bot makes wakes the schedule too: sub-millisecond hand-over under load, no spinning.
     const poke = () => running.poke();
@@ -178,6 +197,8 @@ async function measure(
       computeLedger,
     });
   } finally {
+    ctx.signal.removeEventListener("abort", onStop);
+    probe.botGone.removeEventListener("abort", onStop);
     clearInterval(sampler);
     probe.detach();
   }

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import type { FakeApi } from "../fake-api/index.ts";
 import { TailBuffer } from "./tail-buffer.ts";
 
@@ -189,10 +188,13 @@ export async function launchBot(spec: LaunchSpec, api: FakeApi, signal?: AbortSi
   const timedOut = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), spec.startupTimeoutMs);
   });
-  const aborted =
-    signal === undefined
-      ? new Promise<never>(() => {})
-      : once(signal, "abort").then(() => "aborted" as const);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<"aborted">((resolve) => {
+    if (signal === undefined) return;
+    if (signal.aborted) resolve("aborted");
+    onAbort = () => resolve("aborted");
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
   try {
     const winner = await Promise.race([ready.then(() => "ready" as const), bot.exited, timedOut, aborted]);
     if (winner === "ready") return bot;
@@ -214,6 +216,7 @@ export async function launchBot(spec: LaunchSpec, api: FakeApi, signal?: AbortSi
     );
   } finally {
     clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
     if (onRequest !== undefined) events.off("request", onRequest);
     if (onCall !== undefined) events.off("call", onCall);
   }
