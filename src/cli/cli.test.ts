@@ -82,3 +82,39 @@ describe("Ctrl-C during a run", () => {
     }
   });
 });
+
+describe("tgbench serve", () => {
+  test("prints the API root, serves bots and the control API, and stops cleanly on Ctrl-C", async () => {
+    const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 20_000;
+      let root: string | undefined;
+      while (root === undefined && Date.now() < deadline) {
+        root = /API root for your bot: (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout)?.[1];
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(root !== undefined, `no API root printed:\n${stdout}`);
+      assert.doesNotMatch(root, /\/$/, "no trailing slash");
+      const injected = await fetch(`${root}/__tgbench/bots/123:abc/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ text: "hello", from: { id: 1001 } }),
+      });
+      assert.equal(injected.status, 200);
+      const updates = (await (await fetch(`${root}/bot123:abc/getUpdates`)).json()) as { result: unknown[] };
+      assert.equal(updates.result.length, 1);
+      child.kill("SIGINT");
+      assert.equal(await exited, 0);
+      assert.match(stdout, /Stopped\./);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+});
