@@ -71,30 +71,39 @@ export function runOptions<T>(y: Argv<T>) {
 
 type RunArgs = Awaited<ReturnType<ReturnType<typeof runOptions>["parse"]>>;
 
-/** Command-line flags → scenario options (flags win over the named scenario). */
+/** Which flag sets which scenario option (and how, when the units differ). */
+const FLAG_TO_OPTION: ReadonlyArray<
+  readonly [flag: string, option: keyof ScenarioOptions, convert?: (v: never) => unknown]
+> = [
+  ["bot", "bots"],
+  ["bot-command", "botCommand"],
+  ["mode", "modes"],
+  ["rate", "ratesPerSecond"],
+  ["arrival", "arrival"],
+  ["timeline", "timelineFile"],
+  ["duration", "durationMs", (seconds: number) => seconds * 1000],
+  ["max-updates", "maxUpdates"],
+  ["warmup-updates", "warmupUpdates"],
+  ["trials", "trials"],
+  ["seed", "seed"],
+  ["poll-interval-ms", "pollIntervalMs"],
+  ["poll-timeout", "pollTimeoutSeconds"],
+  ["max-connections", "webhookMaxConnections"],
+  ["webhook-reply", "webhookReply"],
+  ["handler-delay-ms", "handlerDelayMs"],
+  ["anti-busy-loop", "antiBusyLoop"],
+  ["drain-timeout-ms", "drainTimeoutMs"],
+  ["users", "users"],
+  ["groups", "groups"],
+];
+
+/** Command-line flags → scenario options (flags win over `--quick`, which wins over the named scenario). */
 export function scenarioOptionsFrom(args: RunArgs, quickOverrides: ScenarioOptions): ScenarioOptions {
   const named = args.scenario === undefined ? {} : SCENARIOS[args.scenario];
-  const flags: ScenarioOptions = {
-    ...(args.bot === undefined ? {} : { bots: args.bot }),
-    ...(args["bot-command"] === undefined ? {} : { botCommand: args["bot-command"] }),
-    ...(args.mode === undefined ? {} : { modes: args.mode }),
-    ...(args.rate === undefined ? {} : { ratesPerSecond: args.rate }),
-    ...(args.arrival === undefined ? {} : { arrival: args.arrival }),
-    ...(args.timeline === undefined ? {} : { timelineFile: args.timeline }),
-    ...(args.duration === undefined ? {} : { durationMs: args.duration * 1000 }),
-    ...(args["max-updates"] === undefined ? {} : { maxUpdates: args["max-updates"] }),
-    ...(args["warmup-updates"] === undefined ? {} : { warmupUpdates: args["warmup-updates"] }),
-    ...(args.trials === undefined ? {} : { trials: args.trials }),
-    ...(args.seed === undefined ? {} : { seed: args.seed }),
-    ...(args["poll-interval-ms"] === undefined ? {} : { pollIntervalMs: args["poll-interval-ms"] }),
-    ...(args["poll-timeout"] === undefined ? {} : { pollTimeoutSeconds: args["poll-timeout"] }),
-    ...(args["max-connections"] === undefined ? {} : { webhookMaxConnections: args["max-connections"] }),
-    ...(args["webhook-reply"] === undefined ? {} : { webhookReply: args["webhook-reply"] }),
-    ...(args["handler-delay-ms"] === undefined ? {} : { handlerDelayMs: args["handler-delay-ms"] }),
-    ...(args["anti-busy-loop"] === undefined ? {} : { antiBusyLoop: args["anti-busy-loop"] }),
-    ...(args["drain-timeout-ms"] === undefined ? {} : { drainTimeoutMs: args["drain-timeout-ms"] }),
-    ...(args.users === undefined ? {} : { users: args.users }),
-    ...(args.groups === undefined ? {} : { groups: args.groups }),
-  };
-  return { ...named, ...(args.quick ? quickOverrides : {}), ...flags };
+  const flags: Record<string, unknown> = {};
+  for (const [flag, option, convert] of FLAG_TO_OPTION) {
+    const value = (args as Record<string, unknown>)[flag];
+    if (value !== undefined) flags[option] = convert === undefined ? value : convert(value as never);
+  }
+  return { ...named, ...(args.quick ? quickOverrides : {}), ...(flags as ScenarioOptions) };
 }

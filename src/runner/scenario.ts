@@ -123,7 +123,7 @@ export function resolveScenario(options: ScenarioOptions): ResolvedScenario {
     ratesPerSecond,
     arrival: arrival as ArrivalProcessName,
     timelineMs: arrival === "replay" ? readTimeline(options.timelineFile) : null,
-    durationMs: positive("duration", options.durationMs ?? d.durationMs, SCENARIO_LIMITS.maxDurationMs),
+    durationMs: positive("duration (ms)", options.durationMs ?? d.durationMs, SCENARIO_LIMITS.maxDurationMs),
     maxUpdates:
       options.maxUpdates === undefined
         ? null
@@ -131,7 +131,7 @@ export function resolveScenario(options: ScenarioOptions): ResolvedScenario {
     warmupUpdates: integer("warm-up updates", options.warmupUpdates ?? d.warmupUpdates, 0, 10_000),
     trials: integer("trials", options.trials ?? d.trials, 1, SCENARIO_LIMITS.maxTrials),
     seed: options.seed ?? d.seed,
-    pollIntervalMs: positive("poll interval", options.pollIntervalMs ?? d.pollIntervalMs, 3_600_000),
+    pollIntervalMs: positive("poll interval (ms)", options.pollIntervalMs ?? d.pollIntervalMs, 3_600_000),
     pollTimeoutSeconds:
       options.pollTimeoutSeconds === undefined
         ? null
