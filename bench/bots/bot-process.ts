@@ -14,10 +14,10 @@ export const KILL_AFTER_MS = SHUTDOWN_GRACE_MS + 2_000;
 
 export type { ExitInfo as Exit } from "../../src/subjects/bot-process.ts";
 
-/** A bot under test as tgbench runs it: `node <script>` in its own process group, always reaped. */
+/** A bot under test as tgbench runs it: `node <script>` (or another interpreter) in its own process group, always reaped. */
 export class BotProcess extends SubjectProcess {
-  constructor(scriptPath: string, env: Record<string, string>) {
-    super({ label: basename(scriptPath), command: { file: process.execPath, args: [scriptPath] }, env });
+  constructor(scriptPath: string, env: Record<string, string>, interpreter: string = process.execPath) {
+    super({ label: basename(scriptPath), command: { file: interpreter, args: [scriptPath] }, env });
   }
 
   /** SIGTERM, then SIGKILL if it is still running after {@link KILL_AFTER_MS}. */

@@ -43,7 +43,11 @@ interface EchoBot {
   title: string;
 }
 
-const ECHO_BOTS: readonly EchoBot[] = Object.values(BUILT_IN_SUBJECTS).flatMap((subject) =>
+// The Node bots; the Python bots (another interpreter, a venv) have python-bots.test.ts.
+const NODE_SUBJECTS: readonly BuiltInSubject[] = Object.values(BUILT_IN_SUBJECTS).filter(
+  (subject: BuiltInSubject) => subject.runtime === "node",
+);
+const ECHO_BOTS: readonly EchoBot[] = NODE_SUBJECTS.flatMap((subject) =>
   (Object.keys(subject.scripts) as BotMode[]).map((mode) => {
     const path = scriptPath(subject, mode)!;
     const title = `${subject.name} in ${mode} mode (${basename(path)})`;

@@ -4,7 +4,12 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import { describe, test } from "node:test";
-import { type BotMode, BUILT_IN_SUBJECTS, scriptPath } from "../../src/subjects/registry.ts";
+import {
+  type BotMode,
+  BUILT_IN_SUBJECTS,
+  type BuiltInSubject,
+  scriptPath,
+} from "../../src/subjects/registry.ts";
 import { BotProcess, WAIT_TIMEOUT_MS } from "./bot-process.ts";
 import { BOT_ENV_DEFAULTS, type BotEnv, parseBotEnv, webhookUrlFor } from "./env.mjs";
 
@@ -123,10 +128,11 @@ describe("webhookUrlFor", () => {
   });
 });
 
-/** Every bot script the runner's registry names, with the modes it is registered for. */
+/** Every Node bot script the runner's registry names, with the modes it is registered for (python-bots.test.ts has the Python ones). */
 function registeredScripts(): Map<string, BotMode[]> {
   const scripts = new Map<string, BotMode[]>();
-  for (const subject of Object.values(BUILT_IN_SUBJECTS)) {
+  for (const subject of Object.values(BUILT_IN_SUBJECTS) as BuiltInSubject[]) {
+    if (subject.runtime !== "node") continue;
     for (const mode of Object.keys(subject.scripts) as BotMode[]) {
       const path = scriptPath(subject, mode)!;
       scripts.set(path, [...(scripts.get(path) ?? []), mode]);

@@ -31,6 +31,9 @@ export function printProgress(event: RunnerEvent, out: NodeJS.WritableStream = p
       );
       break;
     }
+    case "notice":
+      out.write(`${event.message}\n`);
+      break;
     case "trial-failed":
       out.write(`    trial ${event.trial} failed: ${event.error}\n`);
       break;

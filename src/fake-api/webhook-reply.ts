@@ -11,7 +11,10 @@ export async function parseWebhookReply(
   body: Buffer,
 ): Promise<ParsedBody | undefined> {
   if (body.length === 0) return undefined;
-  const contentType = String(headers["content-type"] ?? "").toLowerCase();
+  const contentTypeHeader = String(headers["content-type"] ?? "");
+  // Lower-cased only to compare the type: a multipart boundary is case-sensitive (aiogram's has
+  // capitals), so the header goes to the parser as it was sent.
+  const contentType = contentTypeHeader.toLowerCase();
   if (contentType.startsWith("application/json")) {
     try {
       const value: unknown = JSON.parse(body.toString("utf8"));
@@ -26,7 +29,7 @@ export async function parseWebhookReply(
   }
   if (contentType.startsWith("multipart/form-data")) {
     try {
-      const form = await new Response(body, { headers: { "content-type": contentType } }).formData();
+      const form = await new Response(body, { headers: { "content-type": contentTypeHeader } }).formData();
       const values: Record<string, unknown> = {};
       const files: UploadedFile[] = [];
       for (const [name, value] of form) {

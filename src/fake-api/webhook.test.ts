@@ -733,6 +733,21 @@ describe("webhook replies", () => {
       },
     },
     {
+      // aiogram's webhook reply (aiohttp MultipartWriter): a mixed-case boundary, each part with
+      // its own Content-Type. The boundary is case-sensitive and must survive parsing as sent.
+      name: "a multipart/form-data body with a mixed-case boundary and typed parts (aiogram)",
+      respond: (_d, res) => {
+        const boundary = "webhookBoundaryAbC-x_Yz09";
+        const part = (name: string, value: string) =>
+          `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+        res
+          .writeHead(200, { "content-type": `multipart/form-data; boundary=${boundary}` })
+          .end(
+            `${part("method", "sendMessage")}${part("chat_id", String(chatId))}${part("text", "pong")}--${boundary}--\r\n`,
+          );
+      },
+    },
+    {
       name: "a JSON body with a mixed-case method name and a 201 status",
       respond: (_d, res) =>
         res

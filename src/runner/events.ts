@@ -20,6 +20,8 @@ export type RunnerEvent =
     }
   | { type: "trial-end"; cell: Cell; trial: number; result: TrialResult }
   | { type: "trial-failed"; cell: Cell; trial: number; error: string }
-  | { type: "cell-end"; cell: Cell; index: number; total: number; result: CellResult };
+  | { type: "cell-end"; cell: Cell; index: number; total: number; result: CellResult }
+  /** One line worth telling the user outside any cell (a Python venv created, Python bots skipped). */
+  | { type: "notice"; message: string };
 
 export type RunnerEventSink = (event: RunnerEvent) => void;

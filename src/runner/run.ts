@@ -1,6 +1,7 @@
 import { cpus, totalmem } from "node:os";
 import { type Prediction, predictMode } from "../model/polling-model.ts";
 import { SubjectError } from "../subjects/bot-process.ts";
+import { pythonRequired } from "../subjects/python-env.ts";
 import type { RunnerEventSink } from "./events.ts";
 import {
   type CellResult,
@@ -9,6 +10,7 @@ import {
   type Report,
   type TrialResult,
 } from "./results.ts";
+import { prepareRuntimes } from "./runtimes.ts";
 import { type Cell, cellsOf, type ResolvedScenario } from "./scenario.ts";
 import { cellSettings, effectivePollTimeoutSeconds, unsupportedReason } from "./subject-launch.ts";
 import { runTrial } from "./trial.ts";
@@ -22,6 +24,12 @@ export interface RunOptions {
   /** Called after every cell with the report so far, so a crash later loses nothing. */
   onProgress?: (report: Report) => void | Promise<void>;
   toolVersion: string;
+  /**
+   * Fail the run when a bot's interpreter (Python 3.10+ and the pinned packages) cannot be set
+   * up, instead of reporting its cells as skipped. Default: in CI (`CI` set), where the Python
+   * bots are required.
+   */
+  requireRuntimes?: boolean;
 }
 
 /**
@@ -32,6 +40,12 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const emit = options.emit ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
   const cells = cellsOf(scenario);
+  // Interpreters (the Python bots' venv) are prepared once, before any cell: no install is timed.
+  const unavailable = await prepareRuntimes(scenario, {
+    required: options.requireRuntimes ?? pythonRequired(),
+    signal,
+    emit,
+  });
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: "tgbench", version: options.toolVersion },
@@ -46,7 +60,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
       report.partial = true;
       break;
     }
-    const result = await runCell(scenario, cell, index, cells.length, signal, emit);
+    const result = await runCell(scenario, cell, index, cells.length, signal, emit, unavailable);
     report.cells.push(result);
     if (signal.aborted) report.partial = true;
     await options.onProgress?.(report);
@@ -61,6 +75,7 @@ async function runCell(
   total: number,
   signal: AbortSignal,
   emit: RunnerEventSink,
+  unavailable: ReadonlyMap<string, string>,
 ): Promise<CellResult> {
   const base = {
     bot: cell.subject.name,
@@ -70,7 +85,7 @@ async function runCell(
     settings: cellSettings(scenario, cell),
     prediction: predictionFor(scenario, cell),
   };
-  const reason = unsupportedReason(cell);
+  const reason = unsupportedReason(cell) ?? unavailable.get(cell.subject.name) ?? null;
   if (reason !== null) {
     emit({ type: "cell-skipped", cell, index, total, reason });
     return { ...base, trials: [], skipped: reason };

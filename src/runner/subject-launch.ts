@@ -1,4 +1,5 @@
 import type { LaunchSpec } from "../subjects/bot-process.ts";
+import { venvPython } from "../subjects/python-env.ts";
 import { type BotMode, scriptPath } from "../subjects/registry.ts";
 import { MODES } from "./modes.ts";
 import type { Cell, ResolvedScenario } from "./scenario.ts";
@@ -72,9 +73,11 @@ export function subjectLaunchSpec(
   if (builtIn !== undefined) {
     const script = scriptPath(builtIn, mode.botMode);
     if (script === undefined) throw new Error(`${label}: no script for ${mode.botMode}`);
+    // Node bots run on this very Node; Python bots on the venv that prepareRuntimes set up.
+    const interpreter = builtIn.runtime === "python" ? venvPython() : process.execPath;
     return {
       label,
-      command: { file: process.execPath, args: [script] },
+      command: { file: interpreter, args: [script] },
       env,
       token,
       readiness,

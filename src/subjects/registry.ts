@@ -18,8 +18,11 @@ export interface BuiltInSubject {
   readonly pollTimeoutConfigurable: boolean;
   /** Whether it can answer in the webhook response body (WEBHOOK_REPLY=1) for sendMessage. */
   readonly webhookReply: boolean;
-  /** Interpreter: JavaScript bots run with this very Node. */
-  readonly runtime: "node";
+  /**
+   * Interpreter: JavaScript bots run with this very Node; Python bots with the virtual
+   * environment that src/subjects/python-env.ts creates (Python 3.10+, bench/bots/python/requirements.txt).
+   */
+  readonly runtime: "node" | "python";
 }
 
 const BOTS_DIR = fileURLToPath(new URL("../../bench/bots/", import.meta.url));
@@ -68,6 +71,29 @@ export const BUILT_IN_SUBJECTS = {
     pollTimeoutConfigurable: false,
     webhookReply: false,
     runtime: "node",
+  },
+  aiogram: {
+    name: "aiogram",
+    description:
+      "aiogram 3: dp.start_polling (updates as concurrent tasks); SimpleRequestHandler on aiohttp, in the background or, with webhook replies, in the response",
+    framework: "aiogram",
+    scripts: { polling: "python/aiogram_bot.py", webhook: "python/aiogram_bot.py" },
+    defaultPollTimeoutSeconds: 10,
+    // POLL_INTERVAL_MS through a session request middleware: aiogram has no poll interval itself.
+    pollTimeoutConfigurable: true,
+    webhookReply: true,
+    runtime: "python",
+  },
+  ptb: {
+    name: "ptb",
+    description:
+      "python-telegram-bot 22: run_polling and run_webhook (tornado), one update at a time (its default)",
+    framework: "python-telegram-bot",
+    scripts: { polling: "python/ptb_bot.py", webhook: "python/ptb_bot.py" },
+    defaultPollTimeoutSeconds: 10,
+    pollTimeoutConfigurable: true,
+    webhookReply: false,
+    runtime: "python",
   },
 } as const satisfies Record<string, BuiltInSubject>;
 

@@ -1,0 +1,459 @@
+// The Python echo bots (bench/bots/python/) as black boxes, like bots.test.ts does for the Node
+// ones: a fresh fake API per test, one bot spawned with the venv's Python and only the environment
+// contract, driven over real sockets and judged from the fake API's side. Then a short tgbench run
+// per bot, through the runner, so the registry, the launch and the ledger are covered too.
+//
+// The venv is created (or reused) first. Locally a machine without Python 3.10+ skips these tests
+// with the reason; in CI (CI set) the Python bots are required, and the tests fail instead.
+import assert from "node:assert/strict";
+import { basename } from "node:path";
+import { describe, type TestContext, test } from "node:test";
+import { request } from "undici";
+import {
+  type Actor,
+  type CallRecord,
+  type FakeApi,
+  type FakeApiOptions,
+  type Message,
+  startFakeApi,
+  type Update,
+} from "../../src/fake-api/index.ts";
+import { formatLedger } from "../../src/metrics/ledger.ts";
+import { runScenario } from "../../src/runner/run.ts";
+import { resolveScenario } from "../../src/runner/scenario.ts";
+import { ensurePythonEnv, pythonRequired } from "../../src/subjects/python-env.ts";
+import { BUILT_IN_SUBJECTS, type BuiltInSubject, scriptPath } from "../../src/subjects/registry.ts";
+import { BotProcess, waitFor } from "./bot-process.ts";
+
+const TOKEN = "123456789:tgbench-python-test";
+const SECRET = "tgbench_Secret-42";
+const SECRET_HEADER = "x-telegram-bot-api-secret-token";
+const TEST_TIMEOUT_MS = 60_000;
+const RUNNER_TIMEOUT_MS = 120_000;
+
+/** Three chats with distinct users: two private chats and a group. */
+const CHATS: readonly Required<Actor>[] = [
+  { from: { id: 1001 }, chat: { id: 1001 } },
+  { from: { id: 1002 }, chat: { id: 1002 } },
+  { from: { id: 1003 }, chat: { id: -4_000_123, type: "group", title: "Echo group" } },
+];
+
+// ---------------------------------------------------------------------------------------------
+// The interpreter: set up once for the whole file (pip can take a minute the first time).
+
+const setup = await ensurePythonEnv().then(
+  (env) => ({ python: env.python, problem: undefined }),
+  (error: unknown) => ({
+    python: undefined,
+    problem: error instanceof Error ? error.message : String(error),
+  }),
+);
+/** Locally a missing Python skips; in CI nothing is skipped, so the tests below fail on it. */
+const skip =
+  setup.problem !== undefined && !pythonRequired() ? `no Python for the bots: ${setup.problem}` : false;
+
+function pythonOrFail(): string {
+  if (setup.python === undefined) assert.fail(`the Python bots cannot run: ${setup.problem}`);
+  return setup.python;
+}
+
+const PYTHON_SUBJECTS = (Object.values(BUILT_IN_SUBJECTS) as BuiltInSubject[]).filter(
+  (subject) => subject.runtime === "python",
+);
+
+test("the registry has both Python bots, in both modes", () => {
+  assert.deepEqual(
+    PYTHON_SUBJECTS.map((s) => [s.name, Object.keys(s.scripts).sort()]),
+    [
+      ["aiogram", ["polling", "webhook"]],
+      ["ptb", ["polling", "webhook"]],
+    ],
+  );
+});
+
+test("the Python bots' virtual environment is ready", { skip }, () => {
+  pythonOrFail();
+});
+
+// ---------------------------------------------------------------------------------------------
+// One scenario: a fresh fake API and one bot
+
+interface Scenario {
+  api: FakeApi;
+  bot: BotProcess;
+}
+
+async function startScenario(
+  t: TestContext,
+  subject: BuiltInSubject,
+  mode: "polling" | "webhook",
+  extraEnv: Record<string, string> = {},
+  apiOptions: FakeApiOptions = {},
+): Promise<Scenario> {
+  const python = pythonOrFail();
+  const api = await startFakeApi({ webhookRetryTimeScale: 0.001, ...apiOptions });
+  const bot = new BotProcess(
+    scriptPath(subject, mode)!,
+    { BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.apiRoot, BOT_MODE: mode, ...extraEnv },
+    python,
+  );
+  t.after(async () => {
+    await bot.stop();
+    await api.close();
+  });
+  return { api, bot };
+}
+
+const pollsReceived = (api: FakeApi): number => api.control.counters(TOKEN).requestsByMethod.getupdates ?? 0;
+const callsTo = (api: FakeApi, method: string): CallRecord[] =>
+  api.control.calls(TOKEN).filter((call) => call.method === method);
+
+async function waitUntilPolling({ api, bot }: Scenario): Promise<void> {
+  await waitFor("the first getUpdates", () => pollsReceived(api) > 0, { bot });
+}
+
+async function waitUntilWebhookSet({ api, bot }: Scenario): Promise<string> {
+  return waitFor("setWebhook", () => api.control.webhookInfo(TOKEN).url || undefined, { bot });
+}
+
+/** Injects `count` text updates round-robin over the chats; the texts are unique. */
+function injectRoundRobin(api: FakeApi, count: number): Update[] {
+  return Array.from({ length: count }, (_, i) => {
+    const actor = CHATS[i % CHATS.length]!;
+    const update = api.control.injectText(TOKEN, { ...actor, text: `echo #${i} to ${actor.chat.id} ✓` });
+    assert.ok(update !== null, "the fake API filtered a text message");
+    return update;
+  });
+}
+
+/** Waits for one sendMessage per update, then checks each echoes its update's chat and text. */
+async function expectEchoes({ api, bot }: Scenario, updates: readonly Update[]): Promise<CallRecord[]> {
+  const sent = await waitFor(
+    `${updates.length} echoes`,
+    () => {
+      const calls = callsTo(api, "sendmessage");
+      return calls.length >= updates.length && calls;
+    },
+    { bot, describe: () => `Echoed so far: ${callsTo(api, "sendmessage").length}.` },
+  );
+  const key = (m: { chat_id: string; text: string }) => `${m.chat_id} ${m.text}`;
+  const expected = updates.map((u) => key({ chat_id: String(u.message!.chat.id), text: u.message!.text! }));
+  const actual = sent.map((c) => key({ chat_id: c.params.chat_id ?? "", text: c.params.text ?? "" }));
+  assert.deepEqual(actual.sort(), expected.sort(), `echoes differ from updates\n${bot.output}`);
+  assert.ok(
+    sent.every((c) => c.status === 200),
+    `a sendMessage failed: ${JSON.stringify(sent.filter((c) => c.status !== 200))}`,
+  );
+  return sent;
+}
+
+/** Presses a button on one of the bot's messages and waits for the answerCallbackQuery. */
+async function expectButtonAnswered({ api, bot }: Scenario, botMessage: Message): Promise<Update> {
+  const update = api.control.injectCallback(TOKEN, {
+    from: { id: botMessage.chat.id },
+    chat: { id: botMessage.chat.id },
+    messageId: botMessage.message_id,
+    data: "pressed",
+  });
+  const id = update?.callback_query?.id;
+  assert.ok(id !== undefined, "the fake API filtered the button press");
+  const answer = await waitFor(
+    "answerCallbackQuery",
+    () => callsTo(api, "answercallbackquery").find((c) => c.params.callback_query_id === id),
+    { bot },
+  );
+  assert.equal(answer.status, 200, answer.description);
+  return update!;
+}
+
+/** The bot's messages as the fake API stored them (to press their buttons). */
+function recordBotMessages(t: TestContext, api: FakeApi): Message[] {
+  const messages: Message[] = [];
+  const onMessage = (e: { message: Message }) => messages.push(e.message);
+  api.events.on("message", onMessage);
+  t.after(() => api.events.off("message", onMessage));
+  return messages;
+}
+
+async function expectCounter(
+  { api, bot }: Scenario,
+  name: "updatesDeliveredByPolling" | "updatesDeliveredByWebhook" | "webhookReplies",
+  expected: number,
+): Promise<void> {
+  await waitFor(`${name} = ${expected}`, () => api.control.counters(TOKEN)[name] >= expected, {
+    bot,
+    describe: () => `It is ${api.control.counters(TOKEN)[name]}.`,
+  });
+  assert.equal(api.control.counters(TOKEN)[name], expected, name);
+}
+
+async function expectCleanExit(bot: BotProcess): Promise<void> {
+  const exit = await bot.stop();
+  assert.deepEqual(exit, { code: 0, signal: null }, `the bot did not exit 0 on SIGTERM\n${bot.output}`);
+}
+
+/**
+ * The offset is confirmed by the next getUpdates: wait until that poll is in flight, stop the bot
+ * and check that the last getUpdates sent before SIGTERM asked for `expectedOffset`, and none
+ * beyond it. Returns the getUpdates calls sent before SIGTERM.
+ */
+async function stopAndExpectOffsetConfirmed(
+  { api, bot }: Scenario,
+  expectedOffset: number,
+): Promise<CallRecord[]> {
+  const polls = () => callsTo(api, "getupdates").sort((a, b) => a.receivedAtMs - b.receivedAtMs);
+  await waitFor("a getUpdates in flight after the echoes", () => pollsReceived(api) > polls().length, {
+    bot,
+  });
+  const stopAtMs = performance.now();
+  await expectCleanExit(bot);
+  const offsets = () =>
+    polls().map((c) => `${c.params.offset ?? "(none)"}${c.receivedAtMs < stopAtMs ? "" : " (on stop)"}`);
+  await waitFor(
+    `the last getUpdates before SIGTERM to have offset ${expectedOffset}`,
+    () => polls().findLast((c) => c.receivedAtMs < stopAtMs)?.params.offset === String(expectedOffset),
+    { describe: () => `getUpdates offsets: ${offsets().join(", ")}` },
+  );
+  for (const poll of polls()) {
+    assert.ok(
+      Number(poll.params.offset ?? 0) <= expectedOffset,
+      `getUpdates offsets: ${offsets().join(", ")}`,
+    );
+  }
+  return polls().filter((c) => c.receivedAtMs < stopAtMs);
+}
+
+/** A webhook POST from someone other than Telegram; resolves with the HTTP status. */
+async function forgedPost(url: string, headers: Record<string, string>): Promise<number> {
+  const update = {
+    update_id: 1,
+    message: { message_id: 1, date: 0, chat: { id: 1001, type: "private" }, text: "forged" },
+  };
+  const response = await request(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(update),
+    reset: true,
+  });
+  await response.body.dump();
+  return response.statusCode;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+for (const subject of PYTHON_SUBJECTS) {
+  const script = basename(scriptPath(subject, "polling")!);
+  const options = { timeout: TEST_TIMEOUT_MS, skip };
+
+  describe(`${subject.name} in polling mode (${script})`, () => {
+    test(
+      "echoes text from three chats, answers a button press, confirms the offset and exits 0 on SIGTERM",
+      options,
+      async (t) => {
+        const scenario = await startScenario(t, subject, "polling", { POLL_TIMEOUT: "20" });
+        const { api } = scenario;
+        const botMessages = recordBotMessages(t, api);
+        await waitUntilPolling(scenario);
+        const updates = injectRoundRobin(api, 6);
+        await expectEchoes(scenario, updates);
+        const press = await expectButtonAnswered(scenario, botMessages[0]!);
+        await expectCounter(scenario, "updatesDeliveredByPolling", updates.length + 1);
+        const polls = await stopAndExpectOffsetConfirmed(scenario, press.update_id + 1);
+        assert.deepEqual(
+          polls.map((c) => c.params.timeout),
+          polls.map(() => "20"),
+          "getUpdates timeout with POLL_TIMEOUT=20",
+        );
+      },
+    );
+
+    test(
+      "short-polls: timeout 0 and at least POLL_INTERVAL_MS between the starts of two getUpdates",
+      options,
+      async (t) => {
+        const intervalMs = 250;
+        // Without Telegram's anti-busy-loop hold, so the interval alone paces the polls.
+        const scenario = await startScenario(
+          t,
+          subject,
+          "polling",
+          { POLL_TIMEOUT: "0", POLL_INTERVAL_MS: String(intervalMs) },
+          { antiBusyLoop: false },
+        );
+        const { api, bot } = scenario;
+        await waitFor("6 getUpdates", () => callsTo(api, "getupdates").length >= 6, { bot });
+        const updates = injectRoundRobin(api, 3);
+        await expectEchoes(scenario, updates);
+        const polls = callsTo(api, "getupdates");
+        assert.deepEqual(
+          polls.map((c) => c.params.timeout),
+          polls.map(() => "0"),
+        );
+        const gapsMs = polls.slice(1).map((c, i) => Math.round(c.receivedAtMs - polls[i]!.receivedAtMs));
+        assert.ok(
+          gapsMs.every((gap) => gap >= intervalMs - 15),
+          `gaps between getUpdates: ${gapsMs.join(", ")} ms`,
+        );
+        await expectCleanExit(bot);
+      },
+    );
+  });
+
+  describe(`${subject.name} in webhook mode (${script})`, () => {
+    test(
+      "echoes text from three chats when Telegram sends the secret, rejects POSTs without it, answers a button press and exits 0 on SIGTERM",
+      options,
+      async (t) => {
+        const scenario = await startScenario(t, subject, "webhook", {
+          WEBHOOK_SECRET: SECRET,
+          WEBHOOK_MAX_CONNECTIONS: "7",
+        });
+        const { api, bot } = scenario;
+        const botMessages = recordBotMessages(t, api);
+        const url = await waitUntilWebhookSet(scenario);
+        assert.match(
+          url,
+          /^http:\/\/127\.0\.0\.1:\d+\/webhook$/,
+          "the default WEBHOOK_URL, with the bound port",
+        );
+        assert.equal(api.control.webhookInfo(TOKEN).max_connections, 7, "WEBHOOK_MAX_CONNECTIONS");
+        const forgeries: Record<string, string>[] = [{}, { [SECRET_HEADER]: "not-the-secret" }];
+        for (const headers of forgeries) {
+          const status = await forgedPost(url, headers);
+          assert.ok(status === 401 || status === 403, `a POST with ${JSON.stringify(headers)} got ${status}`);
+        }
+        const updates = injectRoundRobin(api, 6);
+        const sent = await expectEchoes(scenario, updates);
+        assert.ok(
+          sent.every((c) => c.via === "http"),
+          "without WEBHOOK_REPLY the echo is a request of its own",
+        );
+        await expectButtonAnswered(scenario, botMessages[0]!);
+        await expectCounter(scenario, "updatesDeliveredByWebhook", updates.length + 1);
+        assert.equal(
+          api.control.counters(TOKEN).webhookFailures,
+          0,
+          api.control.webhookInfo(TOKEN).last_error_message,
+        );
+        await expectCleanExit(bot);
+        assert.equal(callsTo(api, "sendmessage").length, updates.length, "a forged update was echoed");
+      },
+    );
+
+    const replies = subject.webhookReply;
+    test(
+      replies
+        ? "sends each echo and button answer in the webhook response body when WEBHOOK_REPLY=1"
+        : "warns and still sends each echo as a request of its own when WEBHOOK_REPLY=1, as the registry says",
+      options,
+      async (t) => {
+        const scenario = await startScenario(t, subject, "webhook", {
+          WEBHOOK_REPLY: "1",
+          HANDLER_DELAY_MS: "5",
+        });
+        const { api, bot } = scenario;
+        const botMessages = recordBotMessages(t, api);
+        await waitUntilWebhookSet(scenario);
+        const updates = injectRoundRobin(api, 6);
+        const sent = await expectEchoes(scenario, updates);
+        const via = replies ? "webhook-reply" : "http";
+        assert.deepEqual(
+          sent.map((c) => c.via),
+          updates.map(() => via),
+        );
+        await expectButtonAnswered(scenario, botMessages[0]!);
+        assert.equal(callsTo(api, "answercallbackquery")[0]!.via, via);
+        await expectCounter(scenario, "webhookReplies", replies ? updates.length + 1 : 0);
+        await expectCounter(scenario, "updatesDeliveredByWebhook", updates.length + 1);
+        await expectCleanExit(bot);
+        if (!replies) assert.match(bot.stderr.toString(), /WEBHOOK_REPLY=1 has no effect/);
+      },
+    );
+  });
+
+  test(
+    `${script} exits with code 2 and one stderr line when BOT_MODE is unset or unknown`,
+    options,
+    async () => {
+      const python = pythonOrFail();
+      const runs = [undefined, "sideways"].map(async (mode) => {
+        const bot = new BotProcess(
+          scriptPath(subject, "polling")!,
+          {
+            BOT_TOKEN: TOKEN,
+            // Port 9 (discard): nothing must be sent anywhere before the environment is checked.
+            TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+            ...(mode === undefined ? {} : { BOT_MODE: mode }),
+          },
+          python,
+        );
+        const exit = await bot.waitForExit(15_000);
+        const label = `BOT_MODE=${mode ?? "(unset)"}`;
+        assert.deepEqual(exit, { code: 2, signal: null }, `${label}\n${bot.output}`);
+        const name = script.replace(/\.py$/, "");
+        assert.match(bot.output, new RegExp(`^${name}: BOT_MODE [^\\n]+$`), `${label}: one line on stderr`);
+      });
+      await Promise.all(runs);
+    },
+  );
+
+  test(`a short tgbench run of ${subject.name} in every mode answers every update and balances the ledger`, {
+    timeout: RUNNER_TIMEOUT_MS,
+    skip,
+  }, async () => {
+    pythonOrFail();
+    const scenario = resolveScenario({
+      bots: [subject.name],
+      modes: ["short-polling", "long-polling", "webhook"],
+      arrival: "constant",
+      ratesPerSecond: [20],
+      durationMs: 1_000,
+      warmupUpdates: 2,
+      pollIntervalMs: 200,
+      drainTimeoutMs: 8_000,
+      users: 20,
+      groups: 2,
+    });
+    const report = await runScenario(scenario, { toolVersion: "test", requireRuntimes: true });
+    assert.equal(report.cells.length, 3);
+    for (const cell of report.cells) {
+      const label = `${cell.bot} ${cell.mode}`;
+      assert.equal(cell.skipped, null, `${label}: ${cell.skipped}`);
+      const trial = cell.trials[0]!;
+      assert.equal(trial.error, null, `${label}: ${trial.error}`);
+      assert.ok(trial.ledger.balanced, `${label}: ${formatLedger(trial.ledger)}`);
+      assert.equal(trial.ledger.generated, 20, `${label}: 1 s at a constant 20/s`);
+      assert.equal(trial.ledger.answered, trial.ledger.generated, `${label}: ${formatLedger(trial.ledger)}`);
+      assert.equal(trial.matching.unmatched + trial.matching.duplicates, 0, label);
+    }
+  });
+}
+
+test("a short tgbench run of aiogram with webhook replies answers every update in the response", {
+  timeout: RUNNER_TIMEOUT_MS,
+  skip,
+}, async () => {
+  pythonOrFail();
+  const scenario = resolveScenario({
+    bots: ["aiogram"],
+    modes: ["webhook"],
+    webhookReply: true,
+    arrival: "constant",
+    ratesPerSecond: [20],
+    durationMs: 1_000,
+    warmupUpdates: 2,
+    drainTimeoutMs: 8_000,
+    users: 20,
+    groups: 2,
+  });
+  const report = await runScenario(scenario, { toolVersion: "test", requireRuntimes: true });
+  const trial = report.cells[0]!.trials[0]!;
+  assert.ok(trial.ledger.balanced, formatLedger(trial.ledger));
+  assert.equal(trial.ledger.answered, trial.ledger.generated);
+  assert.equal(trial.counters.webhookReplies, trial.ledger.answered, "every echo in a webhook response");
+  assert.equal(
+    trial.requests.total,
+    trial.counters.webhookAttempts,
+    "the webhook POSTs are the only requests: no sendMessage of its own",
+  );
+});
