@@ -1,17 +1,20 @@
 import type { CellResult, TrialResult } from "../runner/results.ts";
+import type { BotCpuFigure } from "./cell-summary.ts";
 
 /** The median over a cell's trials of one figure (null when no trial has it). */
 export function medianOf(
   trials: readonly TrialResult[],
   figure: (t: TrialResult) => number | null,
 ): number | null {
-  const values = trials
-    .map(figure)
-    .filter((v): v is number => v !== null && Number.isFinite(v))
-    .sort((a, b) => a - b);
-  if (values.length === 0) return null;
-  const mid = values.length >> 1;
-  return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+  return median(trials.map(figure));
+}
+
+/** The median of the finite numbers among `values` (null when there are none). */
+export function median(values: ReadonlyArray<number | null>): number | null {
+  const sorted = values.filter((v): v is number => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** A cell's name as reports show it: `grammy · webhook · 20/s`. */
@@ -48,6 +51,29 @@ export function formatCount(value: number | null, digits = 1): string {
   if (Math.abs(value) >= 10_000) return `${trim(value / 1000, 1)}k`;
   return trim(value, digits);
 }
+
+/** Bot CPU per update: `850 µs`, `≈ 2 ms` when coarse, `< 500 µs` when no clock tick was counted. */
+export function formatBotCpu(figure: BotCpuFigure): string {
+  const text = formatUs(figure.usPerUpdate);
+  if (figure.precision === "approximate") return `≈ ${text}`;
+  if (figure.precision === "upper-bound") return `< ${text}`;
+  return text;
+}
+
+/** A ratio as people say it: 1.3×, 12×, 250×. */
+export function formatRatio(ratio: number): string {
+  return ratio < 10 ? `${trim(ratio, 1)}×` : `${Math.round(ratio)}×`;
+}
+
+/** A rate in words: `1 update/s`, `20 updates/s`, `30 updates/min`. */
+export function rateWords(ratePerSecond: number): string {
+  const perMinute = ratePerSecond < 1;
+  const value = trim(perMinute ? ratePerSecond * 60 : ratePerSecond);
+  return `${value} update${value === "1" ? "" : "s"}/${perMinute ? "min" : "s"}`;
+}
+
+/** A delivery mode in words: `short polling`, `long polling`, `webhook`. */
+export const modeWords = (mode: string): string => mode.replaceAll("-", " ");
 
 function trim(value: number, digits = 2): string {
   return String(Number(value.toFixed(digits)));

@@ -1,13 +1,25 @@
 import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Report } from "../runner/results.ts";
+import { renderBenchmarkJson, renderBenchmarkThroughputJson } from "./benchmark-json.ts";
+import { renderHtml } from "./html.ts";
 import { renderJson } from "./json.ts";
 import { renderMarkdown } from "./markdown.ts";
 
-/** The report formats, by file name. Renderers are pure; this module does the I/O. */
+/**
+ * The report formats, by file name. Renderers are pure; this module does the I/O.
+ * - report.json: everything, every trial (`schema` tgbench/report@1); `tgbench report` re-renders the rest from it;
+ * - report.md: the verdict and one row per cell, short enough for a CI job summary;
+ * - report.html: one self-contained page with the verdict, tables and charts;
+ * - benchmark.json: github-action-benchmark `customSmallerIsBetter` (latency, requests, bytes, bot CPU);
+ * - benchmark-throughput.json: github-action-benchmark `customBiggerIsBetter` (answered per second).
+ */
 export const REPORT_FORMATS: Record<string, (report: Report) => string> = {
   "report.json": renderJson,
   "report.md": renderMarkdown,
+  "report.html": renderHtml,
+  "benchmark.json": renderBenchmarkJson,
+  "benchmark-throughput.json": renderBenchmarkThroughputJson,
 };
 
 /** results/<UTC timestamp>-<scenario>/ */

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import {
+  biggerIsBetterEntries,
+  renderBenchmarkJson,
+  renderBenchmarkThroughputJson,
+  smallerIsBetterEntries,
+} from "./benchmark-json.ts";
+import { fixtureCell, fixtureReport, fixtureTrial, realisticReport } from "./report-fixtures.ts";
+
+describe("github-action-benchmark exports", () => {
+  test("benchmark.json: latency, requests, bytes and exact bot CPU per measured cell", () => {
+    const report = fixtureReport([
+      fixtureCell("a", "webhook", 100, [
+        fixtureTrial("webhook", 100, { trial: 1, generated: 400, p50Us: 2_000, botCpuMs: 400 }),
+        fixtureTrial("webhook", 100, { trial: 2, generated: 400, p50Us: 3_000, botCpuMs: 400 }),
+      ]),
+      fixtureCell("t", "short-polling", 100, [], "t cannot short-poll"),
+    ]);
+    const entries = smallerIsBetterEntries(report);
+    assert.deepEqual(
+      entries.map((e) => [e.name, e.unit, e.value, e.range]),
+      [
+        ["a · webhook · 100/s p50 latency", "ms", 2.5, "± 0.5"],
+        ["a · webhook · 100/s p99 latency", "ms", 5, "± 1"],
+        ["a · webhook · 100/s requests per update", "requests", 2, "± 0"],
+        ["a · webhook · 100/s bytes per update", "bytes", 840, "± 0"],
+        ["a · webhook · 100/s bot CPU per update", "µs", 1000, "± 0"],
+      ],
+    );
+    assert.equal(entries[0]?.extra, "median of 2 trials; answered 400/400");
+  });
+
+  test("leaves out figures that are zero or too coarse, and cells that did not run", () => {
+    const report = fixtureReport([
+      fixtureCell("a", "webhook", 10, [fixtureTrial("webhook", 10, { botCpuMs: 0 })]),
+      fixtureCell("a", "long-polling", 1, [fixtureTrial("long-polling", 1, { generated: 0 })]),
+    ]);
+    const names = smallerIsBetterEntries(report).map((e) => e.name);
+    assert.ok(!names.some((n) => n.includes("bot CPU")), "zero clock ticks: no CPU entry");
+    assert.ok(!names.some((n) => n.includes("long-polling")), "no answered update: no entries");
+    assert.ok(smallerIsBetterEntries(report).every((e) => e.value > 0 && e.range === undefined));
+  });
+
+  test("benchmark-throughput.json: answered per second, flagged when a cell fell behind", () => {
+    const report = fixtureReport([
+      fixtureCell("a", "short-polling", 200, [
+        fixtureTrial("short-polling", 200, { generated: 800, answered: 700 }),
+      ]),
+    ]);
+    assert.deepEqual(biggerIsBetterEntries(report), [
+      {
+        name: "a · short-polling · 200/s answered per second",
+        unit: "updates/s",
+        value: 175,
+        extra: "median of 1 trial; answered 700/800; did not keep up",
+      },
+    ]);
+  });
+
+  test("both files are JSON arrays in the custom format", () => {
+    for (const render of [renderBenchmarkJson, renderBenchmarkThroughputJson]) {
+      const parsed = JSON.parse(render(realisticReport())) as unknown[];
+      assert.ok(Array.isArray(parsed) && parsed.length > 0);
+      for (const entry of parsed as Array<Record<string, unknown>>) {
+        assert.equal(typeof entry.name, "string");
+        assert.equal(typeof entry.unit, "string");
+        assert.equal(typeof entry.value, "number");
+        assert.ok(Number.isFinite(entry.value));
+      }
+      const names = (parsed as Array<{ name: string }>).map((e) => e.name);
+      assert.equal(new Set(names).size, names.length, "names are unique");
+    }
+  });
+});

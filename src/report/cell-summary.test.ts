@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { CellResult } from "../runner/results.ts";
+import { type CellStatus, summarizeCell } from "./cell-summary.ts";
+import { fixtureCell, fixtureTrial } from "./report-fixtures.ts";
+
+describe("summarizeCell", () => {
+  const cases: Array<[string, CellResult, CellStatus, RegExp | null]> = [
+    [
+      "a cell with answered updates",
+      fixtureCell("a", "webhook", 10, [fixtureTrial("webhook", 10)]),
+      "measured",
+      null,
+    ],
+    [
+      "a mode the bot does not have",
+      fixtureCell("a", "short-polling", 10, [], "a cannot short-poll"),
+      "unsupported",
+      /cannot short-poll/,
+    ],
+    [
+      "a bot that failed to start",
+      fixtureCell("a", "webhook", 10, [], "bot failed to start: code 3"),
+      "failed",
+      /bot failed to start/,
+    ],
+    [
+      "every trial ended with an error",
+      fixtureCell("a", "webhook", 10, [fixtureTrial("webhook", 10, { error: "bot exited (code 1)" })]),
+      "failed",
+      /bot exited/,
+    ],
+    [
+      "Ctrl-C before the first trial finished",
+      fixtureCell("a", "webhook", 10, [fixtureTrial("webhook", 10, { error: "cancelled" })]),
+      "interrupted",
+      /interrupted/,
+    ],
+    ["no trial at all and no reason", fixtureCell("a", "webhook", 10, []), "interrupted", /interrupted/],
+    [
+      "no update arrived in the window",
+      fixtureCell("a", "webhook", 1, [fixtureTrial("webhook", 1, { generated: 0 })]),
+      "no-data",
+      /no update was answered/,
+    ],
+  ];
+  for (const [what, cell, status, reason] of cases) {
+    test(`${what}: ${status}`, () => {
+      const s = summarizeCell(cell);
+      assert.equal(s.status, status);
+      if (reason === null) assert.equal(s.reason, null);
+      else assert.match(s.reason ?? "", reason);
+    });
+  }
+
+  test("figures are medians over the trials without an error", () => {
+    const s = summarizeCell(
+      fixtureCell("a", "webhook", 10, [
+        fixtureTrial("webhook", 10, { trial: 1, p50Us: 1_000 }),
+        fixtureTrial("webhook", 10, { trial: 2, p50Us: 3_000 }),
+        fixtureTrial("webhook", 10, { trial: 3, p50Us: 500_000, error: "bot exited" }),
+      ]),
+    );
+    assert.equal(s.latency.p50Us, 2_000);
+    assert.equal(s.trials.length, 2);
+    assert.equal(s.failedTrials, 1);
+  });
+
+  test("a trial that failed to start after others ran counts as failed", () => {
+    const cell = fixtureCell("a", "webhook", 10, [fixtureTrial("webhook", 10)], "trial failed: port in use");
+    const s = summarizeCell(cell);
+    assert.equal(s.status, "measured");
+    assert.equal(s.failedTrials, 1);
+  });
+
+  test("webhooks have no empty share; empty latency histograms give no figures", () => {
+    const s = summarizeCell(fixtureCell("a", "webhook", 1, [fixtureTrial("webhook", 1, { generated: 0 })]));
+    assert.equal(s.emptyShare, null);
+    assert.equal(s.latency.p99Us, null);
+    assert.equal(s.requestsPerUpdate, null);
+  });
+
+  const cpu: Array<[string, number | null, number, string, number | null]> = [
+    ["at least ten clock ticks", 200, 100, "exact", 2_000],
+    ["under ten clock ticks", 50, 100, "approximate", 500],
+    ["no clock tick", 0, 100, "upper-bound", 100],
+    ["not measured", null, 100, "none", null],
+  ];
+  for (const [what, botCpuMs, answered, precision, usPerUpdate] of cpu) {
+    test(`bot CPU with ${what} is ${precision}`, () => {
+      const s = summarizeCell(
+        fixtureCell("a", "webhook", 10, [fixtureTrial("webhook", 10, { generated: answered, botCpuMs })]),
+      );
+      assert.deepEqual(s.botCpu, { usPerUpdate, precision });
+    });
+  }
+});

@@ -1,0 +1,182 @@
+import type { LatencySummary } from "../metrics/latency-histogram.ts";
+import type { CellResult, TrialResult } from "../runner/results.ts";
+import { cellLabel, medianOf } from "./figures.ts";
+
+/**
+ * What became of a cell, as every renderer and the verdict see it:
+ * - `measured`: at least one trial finished without an error and answered updates;
+ * - `no-data`: trials finished, but no update was answered (none arrived in a short window at a low rate);
+ * - `failed`: the bot failed to start, or every trial ended with an error;
+ * - `unsupported`: the bot has no such mode (telegraf cannot short-poll), so the cell never ran;
+ * - `interrupted`: Ctrl-C stopped the run before any trial of this cell finished.
+ */
+export type CellStatus = "measured" | "no-data" | "failed" | "unsupported" | "interrupted";
+
+/** The five latency figures reports draw, in µs; null when no latency was recorded. */
+export interface LatencyFigures {
+  p50Us: number | null;
+  p90Us: number | null;
+  p99Us: number | null;
+  p999Us: number | null;
+  maxUs: number | null;
+}
+
+/** The percentiles of {@link LatencyFigures}, in the order charts and tables show them. */
+export const LATENCY_PERCENTILES = [
+  { key: "p50Us", label: "p50" },
+  { key: "p90Us", label: "p90" },
+  { key: "p99Us", label: "p99" },
+  { key: "p999Us", label: "p99.9" },
+  { key: "maxUs", label: "max" },
+] as const satisfies ReadonlyArray<{ key: keyof LatencyFigures; label: string }>;
+
+/** Bot CPU time per answered update, with how far the kernel's clock-tick resolution lets us trust it. */
+export interface BotCpuFigure {
+  /** Median µs per answered update; null when not measured or nothing was answered. */
+  usPerUpdate: number | null;
+  /**
+   * `exact`: at least {@link CPU_TICKS_FOR_EXACT} clock ticks in every trial; `approximate`: fewer;
+   * `upper-bound`: no tick at all, so the true figure is below `usPerUpdate` (one tick per update);
+   * `none`: not measured.
+   */
+  precision: "exact" | "approximate" | "upper-bound" | "none";
+}
+
+/** Below this many kernel clock ticks of bot CPU time, a per-update CPU figure is marked approximate. */
+export const CPU_TICKS_FOR_EXACT = 10;
+
+/** Resolution assumed for reports written before `botCpuResolutionMs` existed (one 100 Hz tick), ms. */
+const DEFAULT_CPU_RESOLUTION_MS = 10;
+
+/** One cell reduced to the medians over its usable trials, plus what went wrong. */
+export interface CellSummary {
+  cell: CellResult;
+  /** `grammy · webhook · 20/s` */
+  label: string;
+  status: CellStatus;
+  /** Why the cell is not `measured` (the skip reason or the first trial error), else null. */
+  reason: string | null;
+  /** The trials the figures come from: those without an error, or every trial when all failed. */
+  trials: readonly TrialResult[];
+  /** Trials that ended with an error other than Ctrl-C (plus one when a later trial failed to start). */
+  failedTrials: number;
+  /** Trials whose ledger did not balance. */
+  unbalancedTrials: number;
+  answered: number | null;
+  generated: number | null;
+  latency: LatencyFigures;
+  /** Requests (both directions) per answered update; null when nothing was answered. */
+  requestsPerUpdate: number | null;
+  emptyRequestsPerUpdate: number | null;
+  bytesPerUpdate: number | null;
+  /** Share of getUpdates answered `[]`, 0 … 1; null for webhooks and cells without getUpdates. */
+  emptyShare: number | null;
+  /** Empty getUpdates extrapolated to one hour at the cell's rate; 0 for webhooks. */
+  emptyPerHour: number | null;
+  offeredPerSecond: number | null;
+  answeredPerSecond: number | null;
+  /** Updates still unanswered when the schedule ended (median over trials). */
+  backlogAtScheduleEnd: number | null;
+  /** Every usable trial sustained the rate; null without usable trials. */
+  sustained: boolean | null;
+  botCpu: BotCpuFigure;
+  botPeakRssBytes: number | null;
+}
+
+const FAILURE_REASON = /^(bot|trial) failed/;
+/** The error of a trial that Ctrl-C stopped. */
+const CANCELLED = "cancelled";
+const INTERRUPTED = "the run was interrupted before a trial of this cell finished";
+
+/** Summarises one cell. Pure; never throws on a cell with no trials or empty histograms. */
+export function summarizeCell(cell: CellResult): CellSummary {
+  const ok = cell.trials.filter((t) => t.error === null);
+  const trials = ok.length > 0 ? ok : cell.trials;
+  const failedTrials =
+    cell.trials.filter((t) => t.error !== null && t.error !== CANCELLED).length +
+    (cell.trials.length > 0 && cell.skipped !== null ? 1 : 0);
+  const answered = medianOf(trials, (t) => t.ledger.answered);
+  const perUpdate = (figure: (t: TrialResult) => number) =>
+    answered === null || answered === 0 ? null : medianOf(trials, figure);
+  const { status, reason } = statusOf(cell, ok, answered);
+  return {
+    cell,
+    label: cellLabel(cell),
+    status,
+    reason,
+    trials,
+    failedTrials,
+    unbalancedTrials: cell.trials.filter((t) => !t.ledger.balanced).length,
+    answered,
+    generated: medianOf(trials, (t) => t.ledger.generated),
+    latency: latencyFigures(trials, (t) => t.latency.endToEnd),
+    requestsPerUpdate: perUpdate((t) => t.requests.perAnsweredUpdate.requests),
+    emptyRequestsPerUpdate: perUpdate((t) => t.requests.perAnsweredUpdate.emptyRequests),
+    bytesPerUpdate: perUpdate((t) => t.requests.perAnsweredUpdate.bytes),
+    emptyShare:
+      cell.mode === "webhook"
+        ? null
+        : medianOf(trials, (t) => (t.requests.getUpdates > 0 ? t.requests.emptyShare : null)),
+    emptyPerHour: medianOf(trials, (t) => t.requests.perHour.emptyRequests),
+    offeredPerSecond: medianOf(trials, (t) => t.throughput.offeredPerSecond),
+    answeredPerSecond: medianOf(trials, (t) => t.throughput.answeredPerSecond),
+    backlogAtScheduleEnd: medianOf(trials, (t) => t.throughput.backlogAtScheduleEnd),
+    sustained: trials.length === 0 ? null : trials.every((t) => t.throughput.sustained),
+    botCpu: botCpuFigure(trials, answered),
+    botPeakRssBytes: medianOf(trials, (t) => t.cost.botPeakRssBytes),
+  };
+}
+
+/** Medians over trials of the five latency figures of one histogram, skipping empty histograms. */
+export function latencyFigures(
+  trials: readonly TrialResult[],
+  histogram: (t: TrialResult) => LatencySummary,
+): LatencyFigures {
+  const pick = (key: keyof LatencyFigures) =>
+    medianOf(trials, (t) => (histogram(t).count > 0 ? histogram(t)[key] : null));
+  return {
+    p50Us: pick("p50Us"),
+    p90Us: pick("p90Us"),
+    p99Us: pick("p99Us"),
+    p999Us: pick("p999Us"),
+    maxUs: pick("maxUs"),
+  };
+}
+
+function statusOf(
+  cell: CellResult,
+  ok: readonly TrialResult[],
+  answered: number | null,
+): { status: CellStatus; reason: string | null } {
+  if (cell.trials.length === 0) {
+    if (cell.skipped === null) return { status: "interrupted", reason: INTERRUPTED };
+    return { status: FAILURE_REASON.test(cell.skipped) ? "failed" : "unsupported", reason: cell.skipped };
+  }
+  if (ok.length === 0) {
+    const error = cell.trials[0]?.error ?? cell.skipped;
+    return error === CANCELLED
+      ? { status: "interrupted", reason: INTERRUPTED }
+      : { status: "failed", reason: error };
+  }
+  if (answered === null || answered === 0) {
+    return { status: "no-data", reason: "no update was answered in the measured window" };
+  }
+  return { status: "measured", reason: null };
+}
+
+/**
+ * Bot CPU per update. The kernel counts CPU time in clock ticks (usually 10 ms): a total under
+ * {@link CPU_TICKS_FOR_EXACT} ticks is approximate, and zero ticks only bounds the figure from above.
+ */
+function botCpuFigure(trials: readonly TrialResult[], answered: number | null): BotCpuFigure {
+  const totalMs = medianOf(trials, (t) => t.cost.botCpuMs);
+  if (totalMs === null || answered === null || answered === 0)
+    return { usPerUpdate: null, precision: "none" };
+  const resolutionMs = trials[0]?.cost.botCpuResolutionMs ?? DEFAULT_CPU_RESOLUTION_MS;
+  if (totalMs === 0) return { usPerUpdate: (resolutionMs * 1000) / answered, precision: "upper-bound" };
+  const exact = trials.every((t) => (t.cost.botCpuMs ?? 0) >= CPU_TICKS_FOR_EXACT * resolutionMs);
+  return {
+    usPerUpdate: medianOf(trials, (t) => t.cost.botCpuUsPerUpdate),
+    precision: exact ? "exact" : "approximate",
+  };
+}

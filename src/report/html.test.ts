@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { renderHtml } from "./html.ts";
+import { fixtureCell, fixtureReport, fixtureTrial, realisticReport } from "./report-fixtures.ts";
+import { computeVerdict } from "./verdict.ts";
+
+const count = (html: string, pattern: RegExp) => html.match(pattern)?.length ?? 0;
+
+describe("renderHtml", () => {
+  const html = renderHtml(realisticReport());
+
+  test("is one self-contained page: inline style, no script, no external resource", () => {
+    assert.match(html, /^<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">/);
+    assert.match(html, /<style>[\s\S]+<\/style>/);
+    assert.doesNotMatch(html, /<script|<link|<img|@import|url\(http|https?:\/\//i);
+  });
+
+  test("puts the verdict first and has every section", () => {
+    const verdict = computeVerdict(realisticReport());
+    assert.ok(html.indexOf('id="verdict"') < html.indexOf('id="summary"'));
+    assert.ok(html.includes(verdict.headline.replaceAll("&", "&amp;")));
+    for (const id of ["summary", "latency", "over-time", "cost", "ledger", "scenario", "problems"]) {
+      assert.match(html, new RegExp(`id="${id}"`), id);
+    }
+  });
+
+  test("draws one percentile chart and two timelines per rate, and five cost charts", () => {
+    assert.equal(count(html, /data-chart="latency-percentiles-/g), 3);
+    assert.equal(count(html, /data-chart="throughput-over-time-/g), 3);
+    assert.equal(count(html, /data-chart="latency-over-time-/g), 3);
+    for (const id of ["empty-share", "requests-per-update", "bytes-per-update", "bot-cpu", "bot-memory"]) {
+      assert.equal(count(html, new RegExp(`data-chart="${id}"`, "g")), 1, id);
+    }
+    // 8 measured cells per rate (telegraf cannot short-poll), five percentiles each.
+    assert.match(html, /data-chart="latency-percentiles-20" data-kind="line" data-series="8"/);
+    assert.equal(count(html, /<circle class="point"/g), 3 * 8 * 5);
+  });
+
+  test("shows a ledger row per trial and the failed trial's error", () => {
+    const trials = realisticReport().cells.reduce((n, c) => n + c.trials.length, 0);
+    const ledger = html.slice(html.indexOf('id="ledger"'), html.indexOf('id="scenario"'));
+    assert.equal(count(ledger, /<tr>/g), trials + 1);
+    assert.match(
+      html,
+      /grammy · short-polling · 200\/s, trial 2<pre class="error">bot exited during the trial \(code 1\)\n {4}at &lt;anonymous&gt;<\/pre>/,
+    );
+  });
+
+  test("escapes every text from the report", () => {
+    const evil = `<script>alert("x")</script>`;
+    const report = fixtureReport([
+      fixtureCell(evil, "webhook", 5, [fixtureTrial("webhook", 5, { error: `<b>&"'` })]),
+      fixtureCell("t", "short-polling", 5, [], `cannot <img src=x onerror=alert(1)>`),
+    ]);
+    report.scenario.name = `<i>name</i>`;
+    report.scenario.description = `a & b <u>`;
+    const page = renderHtml(report);
+    assert.doesNotMatch(page, /<script|<img|<b>|<i>|<u>/);
+    assert.match(page, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/);
+    assert.match(page, /&lt;b&gt;&amp;&quot;&#39;/);
+    assert.match(page, /a &amp; b &lt;u&gt;/);
+  });
+
+  const edge: Array<[string, ReturnType<typeof fixtureReport>, RegExp[]]> = [
+    ["a report without cells", fixtureReport([]), [/Nothing was measured/, /No trial ran\./]],
+    [
+      "a single-mode run",
+      fixtureReport([fixtureCell("a", "webhook", 5, [fixtureTrial("webhook", 5)])]),
+      [/only webhook ran/, /data-chart="empty-share" data-kind="bar" data-bars="0"/, /No data to draw\./],
+    ],
+    [
+      "a partial run",
+      fixtureReport([fixtureCell("a", "webhook", 5, [fixtureTrial("webhook", 5, { error: "cancelled" })])], {
+        partial: true,
+      }),
+      [/partial: interrupted/, /The run was interrupted/],
+    ],
+    [
+      "only skipped cells",
+      fixtureReport([fixtureCell("t", "short-polling", 1, [], "t cannot short-poll")]),
+      [/not run: t cannot short-poll/, /Nothing was measured: 1 cell unsupported/],
+    ],
+  ];
+  for (const [what, report, patterns] of edge) {
+    test(`renders ${what}`, () => {
+      const page = renderHtml(report);
+      for (const p of patterns) assert.match(page, p);
+    });
+  }
+});

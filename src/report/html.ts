@@ -1,0 +1,89 @@
+import type { Report } from "../runner/results.ts";
+import { summarizeCell } from "./cell-summary.ts";
+import { bytesChart, cpuChart, emptyShareChart, memoryChart, requestsChart } from "./html-cost-charts.ts";
+import { escapeHtml } from "./html-escape.ts";
+import { percentileCharts, timelineCharts } from "./html-latency-charts.ts";
+import { ledgerTable, problemsList, scenarioFacts, summaryTable } from "./html-tables.ts";
+import { REPORT_CSS } from "./html-theme.ts";
+import { computeVerdict, type Verdict } from "./verdict.ts";
+
+/**
+ * report.html: one self-contained page (inline CSS, charts as inline SVG, no script, no network
+ * request), so it opens offline and as a CI artifact. The verdict comes first, then the summary
+ * table, the charts, the ledger, and the scenario and machine. Every string taken from the report
+ * is escaped. Pure: report in, text out.
+ */
+export function renderHtml(report: Report): string {
+  const summaries = report.cells.map(summarizeCell);
+  const measured = summaries.filter((s) => s.status === "measured");
+  const bots = [...new Set(report.cells.map((c) => c.bot))];
+  const verdict = computeVerdict(report);
+  const title = `tgbench: ${report.scenario.name}`;
+  const sections = [
+    `<h1>${escapeHtml(title)}${report.partial ? ' <span class="badge">partial: interrupted</span>' : ""}</h1>`,
+    `<p class="subtitle">${escapeHtml(subtitle(report))}</p>`,
+    report.scenario.description === "" ? "" : `<p>${escapeHtml(report.scenario.description)}</p>`,
+    verdictBox(verdict),
+    toc(),
+    `<h2 id="summary">Results per cell</h2>`,
+    `<p class="note">Medians over each cell's trials. Latency is end to end, from each update's <em>intended</em> send time to the bot's reply reaching the fake API. <em>Kept up</em>: everything answered and the backlog at the schedule's end under a second of traffic.</p>`,
+    summaryTable(summaries),
+    `<h2 id="latency">Latency</h2>`,
+    `<div class="charts">${percentileCharts(measured, bots)}</div>`,
+    `<h2 id="over-time">Throughput and latency over time</h2>`,
+    timelineCharts(measured, bots),
+    `<h2 id="cost">What each mode costs</h2>`,
+    `<div class="charts">${emptyShareChart(measured)}${requestsChart(measured)}${bytesChart(measured)}</div>`,
+    `<h3>Bot CPU and memory</h3>`,
+    `<div class="charts">${cpuChart(measured)}${memoryChart(measured)}</div>`,
+    problemsList(report),
+    `<h2 id="ledger">Ledger</h2>`,
+    `<p class="note">Where every generated update ended up: generated = not injected + filtered + answered + delivered but unanswered + pending + expired + dropped. An unbalanced ledger means updates were lost or counted twice, and fails the run.</p>`,
+    ledgerTable(report),
+    `<h2 id="scenario">Scenario and machine</h2>`,
+    scenarioFacts(report),
+    `<footer>Written by tgbench ${escapeHtml(report.tool.version)} · schema ${escapeHtml(report.schema)} · every figure is in report.json beside this file.</footer>`,
+  ];
+  return (
+    `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head>` +
+    `<body><main>${sections.join("\n")}</main></body></html>\n`
+  );
+}
+
+function subtitle(report: Report): string {
+  const s = report.scenario;
+  const m = report.machine;
+  return (
+    `${report.createdAt} · ${m.cpus} × ${m.cpuModel} · Node ${m.node} · seed ${String(s.seed)} · ` +
+    `${s.trials} trial(s) of ${s.durationMs / 1000} s · ${s.arrival} arrivals`
+  );
+}
+
+function verdictBox(verdict: Verdict): string {
+  const rates =
+    verdict.rates.length === 0
+      ? ""
+      : `<ul class="rates">${verdict.rates.map((r) => `<li>${escapeHtml(r.text)}</li>`).join("")}</ul>`;
+  const caveats =
+    verdict.caveats.length === 0
+      ? ""
+      : `<div class="caveats"><strong>Caveats</strong><ul>${verdict.caveats.map((c) => `<li>${escapeHtml(c)}</li>`).join("")}</ul></div>`;
+  return (
+    `<section class="verdict" id="verdict"><p class="headline">${escapeHtml(verdict.headline)}</p>${rates}</section>` +
+    caveats
+  );
+}
+
+function toc(): string {
+  const links: Array<[string, string]> = [
+    ["summary", "Results"],
+    ["latency", "Latency"],
+    ["over-time", "Over time"],
+    ["cost", "Cost"],
+    ["ledger", "Ledger"],
+    ["scenario", "Scenario and machine"],
+  ];
+  return `<nav class="toc">${links.map(([id, text]) => `<a href="#${id}">${text}</a>`).join("")}</nav>`;
+}

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { renderMarkdown } from "./markdown.ts";
+import { fixtureCell, fixtureReport, fixtureTrial, realisticReport } from "./report-fixtures.ts";
+import { computeVerdict } from "./verdict.ts";
+
+/** GitHub refuses a step summary over 1 MiB; a default-sized run must stay far below. */
+const JOB_SUMMARY_BUDGET_BYTES = 64 * 1024;
+
+describe("renderMarkdown", () => {
+  test("starts with the title and the verdict line", () => {
+    const report = realisticReport();
+    const lines = renderMarkdown(report).split("\n");
+    assert.equal(lines[0], "# tgbench: default");
+    assert.equal(lines[2], `**Verdict:** ${computeVerdict(report).headline}`);
+  });
+
+  test("stays short enough for a CI job summary", () => {
+    const bytes = Buffer.byteLength(renderMarkdown(realisticReport()));
+    assert.ok(bytes < JOB_SUMMARY_BUDGET_BYTES, `${bytes} bytes`);
+  });
+
+  const rows: Array<[string, ReturnType<typeof fixtureReport>, RegExp]> = [
+    [
+      "an unsupported cell says skipped and why",
+      fixtureReport([fixtureCell("t", "short-polling", 1, [], "t cannot short-poll")]),
+      /^\| t · short-polling · 1\/s \| skipped: t cannot short-poll \|/m,
+    ],
+    [
+      "a failed cell says failed and why",
+      fixtureReport([fixtureCell("t", "webhook", 1, [], "bot failed to start: code 3\nmore")]),
+      /^\| t · webhook · 1\/s \| failed: bot failed to start: code 3 \|/m,
+    ],
+    [
+      "a cell without answered updates shows dashes, not 0 µs",
+      fixtureReport([fixtureCell("t", "webhook", 1, [fixtureTrial("webhook", 1, { generated: 0 })])]),
+      /^\| t · webhook · 1\/s \| 0\/0 \| – \| – \| – \| – \|/m,
+    ],
+    [
+      "an unbalanced ledger is flagged",
+      fixtureReport([
+        fixtureCell("t", "webhook", 5, [
+          fixtureTrial("webhook", 5, { generated: 20, answered: 18, lost: 2 }),
+        ]),
+      ]),
+      /^\| t · webhook · 5\/s \| 18\/20 ⚠ \|/m,
+    ],
+    [
+      "a pipe in a bot's name does not break the table",
+      fixtureReport([fixtureCell("a|b", "webhook", 5, [fixtureTrial("webhook", 5)])]),
+      /^\| a\\\|b · webhook · 5\/s \|/m,
+    ],
+    [
+      "a partial run says so in the title",
+      fixtureReport([fixtureCell("t", "webhook", 5, [fixtureTrial("webhook", 5)])], { partial: true }),
+      /^# tgbench: fixture \(partial: interrupted\)$/m,
+    ],
+  ];
+  for (const [what, report, expected] of rows) {
+    test(what, () => assert.match(renderMarkdown(report), expected));
+  }
+
+  test("lists failed trials under Problems, at most ten lines", () => {
+    const trials = Array.from({ length: 14 }, (_, i) =>
+      fixtureTrial("webhook", 5, { trial: i + 1, error: `crash ${i + 1}\nstack` }),
+    );
+    const text = renderMarkdown(fixtureReport([fixtureCell("t", "webhook", 5, trials)]));
+    assert.match(text, /^## Problems$/m);
+    assert.match(text, /^- t · webhook · 5\/s, trial 1: crash 1$/m);
+    assert.doesNotMatch(text, /trial 11:/);
+    assert.match(text, /^- … and 4 more \(see report\.json\)$/m);
+  });
+
+  test("caveats follow the verdict", () => {
+    const text = renderMarkdown(realisticReport());
+    assert.match(text, /^> ⚠ Not run: telegraf in short polling at 1, 20 and 200 updates\/s/m);
+    assert.match(
+      text,
+      /^> ⚠ Failed trials are left out of the figures: grammy · short-polling · 200\/s \(1 of 3\)\.$/m,
+    );
+  });
+});

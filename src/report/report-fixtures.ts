@@ -1,0 +1,321 @@
+/**
+ * Reports built in code for the renderers' tests: small hand-made cells for table-driven cases,
+ * and {@link realisticReport}, shaped like `npm run bench` output (three bots × three modes ×
+ * three rates, an unsupported mode, a failed trial), for the HTML and browser tests. Deterministic.
+ */
+import { newBotCounters } from "../fake-api/counters.ts";
+import type { LatencySummary } from "../metrics/latency-histogram.ts";
+import { computeLedger } from "../metrics/ledger.ts";
+import type { TimelineBucket } from "../metrics/timeline.ts";
+import { predictMode } from "../model/polling-model.ts";
+import type { ModeName } from "../runner/modes.ts";
+import { type CellResult, REPORT_SCHEMA, type Report, type TrialResult } from "../runner/results.ts";
+import type { ResolvedScenario } from "../runner/scenario.ts";
+
+/** What a fixture trial looks like; everything else follows from these. */
+export interface TrialShape {
+  trial?: number;
+  /** p50 latency, µs; the other percentiles are multiples of it. */
+  p50Us?: number;
+  /** p99 / p50. */
+  tail?: number;
+  generated?: number;
+  answered?: number;
+  /** Ledger discrepancy: > 0 leaves that many updates unaccounted for. */
+  lost?: number;
+  getUpdates?: number;
+  emptyGetUpdates?: number;
+  webhookPosts?: number;
+  botCpuMs?: number | null;
+  botPeakRssBytes?: number | null;
+  sustained?: boolean;
+  backlog?: number;
+  durationSeconds?: number;
+  error?: string | null;
+}
+
+export function latencySummary(p50Us: number, tail = 2, count = 100): LatencySummary {
+  if (count === 0) return { count, minUs: 0, meanUs: 0, p50Us: 0, p90Us: 0, p99Us: 0, p999Us: 0, maxUs: 0 };
+  const p99Us = p50Us * tail;
+  return {
+    count,
+    minUs: p50Us / 2,
+    meanUs: p50Us * 1.1,
+    p50Us,
+    p90Us: (p50Us + p99Us) / 2,
+    p99Us,
+    p999Us: p99Us * 1.2,
+    maxUs: p99Us * 1.3,
+  };
+}
+
+/** A trial of a cell at `ratePerSecond`; shapes not given get plausible defaults. */
+export function fixtureTrial(mode: ModeName, ratePerSecond: number, shape: TrialShape = {}): TrialResult {
+  const seconds = shape.durationSeconds ?? 4;
+  const generated = shape.generated ?? Math.round(ratePerSecond * seconds);
+  const answered = shape.answered ?? generated;
+  const lost = shape.lost ?? 0;
+  const polling = mode !== "webhook";
+  const getUpdates = shape.getUpdates ?? (polling ? Math.max(1, Math.round(answered * 0.9)) : 0);
+  const emptyGetUpdates = shape.emptyGetUpdates ?? 0;
+  const webhookPosts = shape.webhookPosts ?? (polling ? 0 : answered);
+  const total = getUpdates + webhookPosts + answered;
+  const per = (n: number) => (answered === 0 ? 0 : n / answered);
+  const hourFactor = (3600 * ratePerSecond) / Math.max(1, generated);
+  const p50Us = shape.p50Us ?? 2_000;
+  const botCpuMs = shape.botCpuMs === undefined ? answered * 1 : shape.botCpuMs;
+  const latency = latencySummary(p50Us, shape.tail ?? 2, answered);
+  return {
+    trial: shape.trial ?? 1,
+    seed: `fixture/${shape.trial ?? 1}`,
+    startedAt: "2026-01-02T03:04:05.000Z",
+    measuredMs: seconds * 1000 + 200,
+    scheduleMs: seconds * 1000,
+    ledger: computeLedger({
+      generated,
+      notInjected: 0,
+      filtered: 0,
+      answered,
+      deliveredUnanswered: Math.max(0, generated - answered - lost),
+      pending: 0,
+      expired: 0,
+    }),
+    latency: {
+      endToEnd: latency,
+      endToEndRaw: latency,
+      deliveryWait: latency,
+      botTime: latencySummary(500, 2, answered),
+    },
+    generator: { lateness: latencySummary(300, 3, generated), lateOver1Ms: 0 },
+    requests: {
+      total,
+      getUpdates,
+      emptyGetUpdates,
+      emptyShare: getUpdates === 0 ? 0 : emptyGetUpdates / getUpdates,
+      webhookPosts,
+      perAnsweredUpdate: {
+        requests: per(total),
+        emptyRequests: per(emptyGetUpdates),
+        bytes: per(total * 420),
+      },
+      perHour: {
+        requests: total * hourFactor,
+        emptyRequests: emptyGetUpdates * hourFactor,
+        bytes: total * 420 * hourFactor,
+      },
+      bytesIn: total * 120,
+      bytesOut: total * 300,
+    },
+    throughput: {
+      offeredPerSecond: generated / seconds,
+      answeredPerSecond: answered / seconds,
+      backlogAtScheduleEnd: shape.backlog ?? 0,
+      sustained: shape.sustained ?? answered === generated,
+    },
+    cost: {
+      botCpuMs,
+      botCpuResolutionMs: 10,
+      botCpuUsPerUpdate: botCpuMs === null || answered === 0 ? null : (botCpuMs * 1000) / answered,
+      botPeakRssBytes: shape.botPeakRssBytes === undefined ? 80 * 1024 * 1024 : shape.botPeakRssBytes,
+      tcpConnectionsOpened: 1,
+      webhookConnectionsOpened: polling ? 0 : 2,
+      harnessCpuMs: answered * 0.1,
+      harnessCpuUsPerUpdate: 100,
+    },
+    matching: {
+      matched: answered,
+      byReplyTo: answered,
+      byText: 0,
+      byFirstUnanswered: 0,
+      byCallbackId: 0,
+      duplicates: 0,
+      unmatched: 0,
+    },
+    webhook: { attempts: webhookPosts, retries: 0, failures: 0 },
+    counters: newBotCounters(),
+    timeline: fixtureTimeline(
+      ratePerSecond,
+      seconds,
+      answered === generated ? 1 : answered / Math.max(1, generated),
+      p50Us,
+    ),
+    error: shape.error ?? null,
+  };
+}
+
+/** Per-second buckets: offered at the rate, answered at `keptUp` of it, latency around `p50Us`. */
+function fixtureTimeline(
+  ratePerSecond: number,
+  seconds: number,
+  keptUp: number,
+  p50Us: number,
+): TimelineBucket[] {
+  return Array.from({ length: seconds + 2 }, (_, second) => {
+    const inSchedule = second < seconds;
+    const wobble = 1 + 0.15 * Math.sin(second * 1.7);
+    const offered = inSchedule ? Math.round(ratePerSecond * wobble) : 0;
+    const answered = Math.round(offered * keptUp);
+    return {
+      second,
+      offered,
+      injected: offered,
+      delivered: answered,
+      answered,
+      expired: 0,
+      duplicates: 0,
+      unmatched: 0,
+      getUpdates: answered,
+      emptyGetUpdates: 0,
+      webhookPosts: 0,
+      webhookFailures: 0,
+      bytesIn: answered * 120,
+      bytesOut: answered * 300,
+      pending: 0,
+      deliveredUnanswered: 0,
+      botCpuMs: 100 + second * 10,
+      botRssBytes: 80 * 1024 * 1024,
+      harnessCpuMs: 50 + second * 5,
+      latencyCount: answered,
+      latencyMeanUs: answered > 0 ? p50Us * wobble : 0,
+      latencyMaxUs: answered > 0 ? p50Us * 2 * wobble : 0,
+    };
+  });
+}
+
+/** A cell with the given trials (none: skipped with `skipped` as the reason). */
+export function fixtureCell(
+  bot: string,
+  mode: ModeName,
+  ratePerSecond: number,
+  trials: TrialResult[],
+  skipped: string | null = null,
+): CellResult {
+  const prediction =
+    mode === "short-polling"
+      ? predictMode(mode, { ratePerSecond, intervalMs: 1000 })
+      : mode === "long-polling"
+        ? predictMode(mode, { ratePerSecond, timeoutSeconds: 30 })
+        : predictMode(mode, { ratePerSecond });
+  return { bot, framework: bot, mode, ratePerSecond, settings: {}, trials, skipped, prediction };
+}
+
+/** A report around `cells`, its scenario listing the cells' bots, modes and rates. */
+export function fixtureReport(cells: CellResult[], overrides: Partial<Report> = {}): Report {
+  const unique = <T>(values: T[]) => [...new Set(values)];
+  const scenario: ResolvedScenario = {
+    name: "fixture",
+    description: "",
+    subjects: unique(cells.map((c) => c.bot)).map((name) => ({
+      name,
+      builtIn: undefined,
+      command: `node ${name}.mjs`,
+      modes: ["polling", "webhook"],
+    })),
+    modes: unique(cells.map((c) => c.mode)),
+    ratesPerSecond: unique(cells.map((c) => c.ratePerSecond)),
+    arrival: "poisson",
+    timelineMs: null,
+    durationMs: 4000,
+    maxUpdates: null,
+    warmupUpdates: 3,
+    trials: Math.max(1, ...cells.map((c) => c.trials.length)),
+    seed: "fixture",
+    pollIntervalMs: 1000,
+    pollTimeoutSeconds: null,
+    webhookMaxConnections: 40,
+    webhookReply: false,
+    handlerDelayMs: 0,
+    antiBusyLoop: true,
+    drainTimeoutMs: 5000,
+    startupTimeoutMs: 10000,
+    users: 200,
+    groups: 5,
+    mix: { text: 0.85, command: 0.15, callback: 0 },
+  };
+  return {
+    schema: REPORT_SCHEMA,
+    tool: { name: "tgbench", version: "0.0.0-fixture" },
+    createdAt: "2026-01-02T03:04:05.000Z",
+    machine: {
+      cpus: 2,
+      cpuModel: "Fixture CPU",
+      totalMemoryBytes: 8 * 1024 ** 3,
+      platform: "linux x64",
+      node: "v20.0.0",
+    },
+    scenario,
+    cells,
+    partial: false,
+    ...overrides,
+  };
+}
+
+/** Bots of {@link realisticReport}, with how fast each is relative to the first. */
+const REALISTIC_BOTS: ReadonlyArray<[string, number]> = [
+  ["reference", 1],
+  ["grammy", 1.2],
+  ["telegraf", 1.4],
+];
+/** p50 latency by mode, µs: short polling waits half its 1 s interval. */
+const REALISTIC_P50_US: Readonly<Record<ModeName, number>> = {
+  "short-polling": 500_000,
+  "long-polling": 3_500,
+  webhook: 2_200,
+};
+
+/**
+ * Shaped like `npm run bench -- --trials 3`: reference, grammy and telegraf (which cannot short-poll)
+ * in three modes at 1, 20 and 200 updates/s. grammy's second short-polling trial at 200/s failed,
+ * and grammy falls behind in short polling at 200/s.
+ */
+export function realisticReport(): Report {
+  const cells: CellResult[] = [];
+  for (const [bot, slowness] of REALISTIC_BOTS) {
+    for (const mode of ["short-polling", "long-polling", "webhook"] as const) {
+      for (const rate of [1, 20, 200]) {
+        if (bot === "telegraf" && mode === "short-polling") {
+          cells.push(
+            fixtureCell(
+              bot,
+              mode,
+              rate,
+              [],
+              "telegraf cannot short-poll: its getUpdates timeout is fixed at 50 s",
+            ),
+          );
+          continue;
+        }
+        const trials = [1, 2, 3].map((trial) => {
+          const behind = bot === "grammy" && mode === "short-polling" && rate === 200;
+          const generated = rate * 4 + trial;
+          const polls =
+            mode === "short-polling" ? 4 : mode === "long-polling" ? Math.ceil(generated * 0.95) : 0;
+          return fixtureTrial(mode, rate, {
+            trial,
+            generated,
+            answered: behind ? generated - 40 : generated,
+            p50Us:
+              REALISTIC_P50_US[mode] *
+              slowness *
+              (1 + trial / 20) *
+              (rate === 200 && mode !== "webhook" ? 1.3 : 1),
+            tail: mode === "short-polling" ? 1.9 : 2.5,
+            getUpdates: mode === "short-polling" ? Math.max(polls, generated) : polls,
+            emptyGetUpdates: mode === "short-polling" && rate === 1 ? 1 : 0,
+            botCpuMs: rate === 1 ? 0 : generated * (mode === "webhook" ? 0.8 : 1.1) * slowness,
+            botPeakRssBytes: (60 + 20 * slowness + trial) * 1024 * 1024,
+            error: behind && trial === 2 ? "bot exited during the trial (code 1)\n    at <anonymous>" : null,
+          });
+        });
+        cells.push(fixtureCell(bot, mode, rate, trials));
+      }
+    }
+  }
+  return fixtureReport(cells, {
+    scenario: {
+      ...fixtureReport(cells).scenario,
+      name: "default",
+      description: "The reference bot, grammY & telegraf <in> three modes.",
+    },
+  });
+}

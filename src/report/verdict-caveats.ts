@@ -1,0 +1,94 @@
+import type { Report } from "../runner/results.ts";
+import type { CellSummary } from "./cell-summary.ts";
+import { modeWords } from "./figures.ts";
+import { ratesWords } from "./verdict-text.ts";
+import type { RateVerdict } from "./verdict-types.ts";
+
+/** At most this many cells are named in one caveat; the rest are counted. */
+const MAX_NAMED = 5;
+
+/**
+ * What limits the verdict, one sentence each: an interrupted run, cells that failed or could not
+ * run, failed trials and unbalanced ledgers, cells without data, and a single trial per cell.
+ */
+export function verdictCaveats(
+  report: Report,
+  summaries: readonly CellSummary[],
+  rates: readonly RateVerdict[],
+): string[] {
+  const caveats: string[] = [];
+  const s = report.scenario;
+  if (report.partial) {
+    const planned = s.subjects.length * s.modes.length * s.ratesPerSecond.length;
+    caveats.push(
+      `The run was interrupted: ${summaries.length} of ${planned} cells ran; the verdict covers those.`,
+    );
+  }
+  const failed = summaries.filter((x) => x.status === "failed");
+  if (failed.length > 0) {
+    caveats.push(
+      `${count(failed.length, "cell")} failed and ${failed.length === 1 ? "is" : "are"} left out: ` +
+        `${named(failed, (x) => `${x.label} (${firstLine(x.reason ?? "")})`)}.`,
+    );
+  }
+  const partlyFailed = summaries.filter((x) => x.status !== "failed" && x.failedTrials > 0);
+  if (partlyFailed.length > 0) {
+    caveats.push(
+      `Failed trials are left out of the figures: ${named(partlyFailed, (x) => `${x.label} (${x.failedTrials} of ${x.cell.trials.length + (x.cell.skipped !== null ? 1 : 0)})`)}.`,
+    );
+  }
+  const unbalanced = summaries.filter((x) => x.unbalancedTrials > 0);
+  if (unbalanced.length > 0) {
+    caveats.push(
+      `The ledger did not balance (updates lost or counted twice) in ${named(unbalanced, (x) => `${x.label} (${count(x.unbalancedTrials, "trial")})`)}.`,
+    );
+  }
+  const noData = summaries.filter((x) => x.status === "no-data");
+  if (noData.length > 0) {
+    const at = ratesWords([...new Set(noData.map((x) => x.cell.ratePerSecond))].sort((a, b) => a - b));
+    caveats.push(
+      `No update was answered in ${count(noData.length, "cell")} at ${at}: the measured window was too short ` +
+        "for the rate; give a longer --duration.",
+    );
+  }
+  for (const [reason, cells] of groupBy(
+    summaries.filter((x) => x.status === "unsupported"),
+    (x) => x.reason ?? "",
+  )) {
+    caveats.push(`Not run: ${unsupportedNames(cells)}: ${firstLine(reason)}.`);
+  }
+  const interrupted = summaries.filter((x) => x.status === "interrupted");
+  if (interrupted.length > 0)
+    caveats.push(`Interrupted before a trial finished: ${named(interrupted, (x) => x.label)}.`);
+  if (s.trials === 1 && rates.some((r) => r.latency.length > 0)) {
+    caveats.push(
+      "Each cell ran once: small differences may be noise; use --trials 3 or more to see the spread.",
+    );
+  }
+  return caveats;
+}
+
+/** `telegraf in short polling at 1, 20 and 200 updates/s` */
+function unsupportedNames(cells: readonly CellSummary[]): string {
+  return [...groupBy(cells, (x) => `${x.cell.bot}\n${x.cell.mode}`).values()]
+    .map((group) => {
+      const { bot, mode } = group[0]!.cell;
+      return `${bot} in ${modeWords(mode)} at ${ratesWords(group.map((x) => x.cell.ratePerSecond))}`;
+    })
+    .join("; ");
+}
+
+function named(cells: readonly CellSummary[], name: (x: CellSummary) => string): string {
+  const shown = cells.slice(0, MAX_NAMED).map(name);
+  const more = cells.length - shown.length;
+  return more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+const firstLine = (text: string) => (text.split("\n")[0] ?? "").trim();
