@@ -1,5 +1,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { compareCommand } from "./compare.ts";
+import { reportCommand } from "./report.ts";
 import { runCommand } from "./run.ts";
 import { serveCommand } from "./serve.ts";
 import { UsageError } from "./usage-error.ts";
@@ -13,6 +15,8 @@ export async function main(argv: string[]): Promise<void> {
     .scriptName("tgbench")
     .command(runCommand)
     .command(serveCommand)
+    .command(compareCommand)
+    .command(reportCommand)
     .demandCommand(1, "Name a command; see tgbench --help.")
     .strict()
     .help()

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { MergeError, mergeReports } from "./merge.ts";
+import { type CellIdentity, makeCell, makeReport, makeTrial, REFERENCE_WEBHOOK_50 } from "./test-helpers.ts";
+
+const grammyPolling: CellIdentity = { bot: "grammy", mode: "long-polling", ratePerSecond: 50 };
+
+describe("merging the trials of several runs", () => {
+  test("concatenates each cell's trials in input order and renumbers them", () => {
+    const a = makeReport([
+      makeCell(REFERENCE_WEBHOOK_50, [makeTrial(1, { p99Us: 1 }), makeTrial(2, { p99Us: 2 })]),
+    ]);
+    const b = makeReport([
+      makeCell(REFERENCE_WEBHOOK_50, [makeTrial(1, { p99Us: 3 }), makeTrial(2, { p99Us: 4 })]),
+    ]);
+    const merged = mergeReports([a, b]);
+    const trials = merged.cells[0]!.trials;
+    assert.deepEqual(
+      trials.map((t) => [t.trial, t.latency.endToEnd.p99Us]),
+      [
+        [1, 1],
+        [2, 2],
+        [3, 3],
+        [4, 4],
+      ],
+    );
+    assert.deepEqual(
+      trials.map((t) => t.seed),
+      ["tgbench/1", "tgbench/2", "tgbench/1", "tgbench/2"],
+      "each trial keeps its own seed",
+    );
+    assert.equal(merged.scenario.trials, 4);
+  });
+
+  test("keeps cells that only some runs have, and measurements over a skip", () => {
+    const a = makeReport([
+      makeCell(REFERENCE_WEBHOOK_50, [makeTrial(1)]),
+      makeCell(grammyPolling, [], "bot failed"),
+    ]);
+    const b = makeReport([makeCell(grammyPolling, [makeTrial(1)])]);
+    const merged = mergeReports([a, b]);
+    assert.deepEqual(
+      merged.cells.map((c) => [c.bot, c.mode, c.trials.length, c.skipped]),
+      [
+        ["reference", "webhook", 1, null],
+        ["grammy", "long-polling", 1, null],
+      ],
+    );
+  });
+
+  test("is partial when any input is, and does not change its inputs", () => {
+    const a = makeReport([makeCell(REFERENCE_WEBHOOK_50, [makeTrial(1)])]);
+    const b = makeReport([makeCell(REFERENCE_WEBHOOK_50, [makeTrial(1)])], { partial: true });
+    assert.equal(mergeReports([a, b]).partial, true);
+    assert.equal(a.cells[0]!.trials.length, 1);
+    assert.equal(a.cells[0]!.trials[0]!.trial, 1);
+  });
+
+  test("of one report gives the same figures back", () => {
+    const a = makeReport([makeCell(REFERENCE_WEBHOOK_50, [makeTrial(1), makeTrial(2)])]);
+    assert.deepEqual(mergeReports([a]), a);
+  });
+
+  test("of nothing is a MergeError", () => {
+    assert.throws(() => mergeReports([]), MergeError);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * Merging the trials of several runs of the same sweep into one report, so that interleaved rounds
+ * (base, head, head, base, …) can be compared as two samples. Pure.
+ */
+import type { CellResult, Report } from "../runner/results.ts";
+
+/** Nothing to merge. */
+export class MergeError extends Error {
+  override readonly name = "MergeError";
+}
+
+/**
+ * One report with every cell of every input, matched by bot, mode and rate. A cell's trials are
+ * concatenated in input order and renumbered 1, 2, …; each keeps its own `seed` and `startedAt`.
+ * A cell skipped in one input but measured in another keeps the measurements. Everything else
+ * (scenario, machine, tool) comes from the first report; `scenario.trials` becomes the total and
+ * `partial` is true when any input was partial.
+ */
+export function mergeReports(reports: readonly Report[]): Report {
+  const [first] = reports;
+  if (first === undefined) throw new MergeError("merge needs at least one report");
+  const cells = new Map<string, CellResult>();
+  for (const report of reports) {
+    for (const cell of report.cells) {
+      const key = `${cell.bot}\u0000${cell.mode}\u0000${cell.ratePerSecond}`;
+      const seen = cells.get(key);
+      if (seen === undefined) {
+        cells.set(key, { ...cell, trials: [...cell.trials] });
+        continue;
+      }
+      seen.trials.push(...cell.trials);
+      seen.prediction ??= cell.prediction;
+      if (seen.trials.length > 0) seen.skipped = null;
+    }
+  }
+  const merged = [...cells.values()].map((cell) => ({
+    ...cell,
+    trials: cell.trials.map((trial, i) => ({ ...trial, trial: i + 1 })),
+  }));
+  return {
+    ...first,
+    scenario: { ...first.scenario, trials: reports.reduce((sum, r) => sum + r.scenario.trials, 0) },
+    cells: merged,
+    partial: reports.some((r) => r.partial),
+  };
+}
