@@ -8,35 +8,24 @@
 import assert from "node:assert/strict";
 import { basename } from "node:path";
 import { describe, type TestContext, test } from "node:test";
-import { request } from "undici";
-import {
-  type Actor,
-  type CallRecord,
-  type FakeApi,
-  type FakeApiOptions,
-  type Message,
-  startFakeApi,
-  type Update,
-} from "../../src/fake-api/index.ts";
+import type { CallRecord, FakeApi, FakeApiOptions, Message, Update } from "../../src/fake-api/index.ts";
 import { formatLedger } from "../../src/metrics/ledger.ts";
 import { runScenario } from "../../src/runner/run.ts";
 import { resolveScenario } from "../../src/runner/scenario.ts";
 import { ensurePythonEnv, pythonRequired } from "../../src/subjects/python-env.ts";
 import { BUILT_IN_SUBJECTS, type BuiltInSubject, scriptPath } from "../../src/subjects/registry.ts";
 import { BotProcess, waitFor } from "./bot-process.ts";
+import {
+  echoTestSupport,
+  expectCleanExit,
+  expectForgeriesRejected,
+  type Scenario,
+  SECRET,
+} from "./echo-test-support.ts";
 
 const TOKEN = "123456789:tgbench-python-test";
-const SECRET = "tgbench_Secret-42";
-const SECRET_HEADER = "x-telegram-bot-api-secret-token";
 const TEST_TIMEOUT_MS = 60_000;
 const RUNNER_TIMEOUT_MS = 120_000;
-
-/** Three chats with distinct users: two private chats and a group. */
-const CHATS: readonly Required<Actor>[] = [
-  { from: { id: 1001 }, chat: { id: 1001 } },
-  { from: { id: 1002 }, chat: { id: 1002 } },
-  { from: { id: 1003 }, chat: { id: -4_000_123, type: "group", title: "Echo group" } },
-];
 
 // ---------------------------------------------------------------------------------------------
 // The interpreter: set up once for the whole file (pip can take a minute the first time).
@@ -78,11 +67,18 @@ test("the Python bots' virtual environment is ready", { skip }, () => {
 // ---------------------------------------------------------------------------------------------
 // One scenario: a fresh fake API and one bot
 
-interface Scenario {
-  api: FakeApi;
-  bot: BotProcess;
-}
+const {
+  callsTo,
+  launchScenario,
+  waitUntilPolling,
+  waitUntilWebhookSet,
+  injectRoundRobin,
+  waitForEchoes,
+  expectCounter,
+  stopAndExpectOffsetConfirmed,
+} = echoTestSupport(TOKEN);
 
+/** Starts one of the Python bots with the venv's interpreter; see launchScenario. */
 async function startScenario(
   t: TestContext,
   subject: BuiltInSubject,
@@ -91,50 +87,22 @@ async function startScenario(
   apiOptions: FakeApiOptions = {},
 ): Promise<Scenario> {
   const python = pythonOrFail();
-  const api = await startFakeApi({ webhookRetryTimeScale: 0.001, ...apiOptions });
-  const bot = new BotProcess(
-    scriptPath(subject, mode)!,
-    { BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.apiRoot, BOT_MODE: mode, ...extraEnv },
-    python,
-  );
-  t.after(async () => {
-    await bot.stop();
-    await api.close();
-  });
-  return { api, bot };
-}
-
-const pollsReceived = (api: FakeApi): number => api.control.counters(TOKEN).requestsByMethod.getupdates ?? 0;
-const callsTo = (api: FakeApi, method: string): CallRecord[] =>
-  api.control.calls(TOKEN).filter((call) => call.method === method);
-
-async function waitUntilPolling({ api, bot }: Scenario): Promise<void> {
-  await waitFor("the first getUpdates", () => pollsReceived(api) > 0, { bot });
-}
-
-async function waitUntilWebhookSet({ api, bot }: Scenario): Promise<string> {
-  return waitFor("setWebhook", () => api.control.webhookInfo(TOKEN).url || undefined, { bot });
-}
-
-/** Injects `count` text updates round-robin over the chats; the texts are unique. */
-function injectRoundRobin(api: FakeApi, count: number): Update[] {
-  return Array.from({ length: count }, (_, i) => {
-    const actor = CHATS[i % CHATS.length]!;
-    const update = api.control.injectText(TOKEN, { ...actor, text: `echo #${i} to ${actor.chat.id} ✓` });
-    assert.ok(update !== null, "the fake API filtered a text message");
-    return update;
+  return launchScenario(t, {
+    script: scriptPath(subject, mode)!,
+    mode,
+    env: extraEnv,
+    interpreter: python,
+    apiOptions,
   });
 }
 
 /** Waits for one sendMessage per update, then checks each echoes its update's chat and text. */
-async function expectEchoes({ api, bot }: Scenario, updates: readonly Update[]): Promise<CallRecord[]> {
-  const sent = await waitFor(
-    `${updates.length} echoes`,
-    () => {
-      const calls = callsTo(api, "sendmessage");
-      return calls.length >= updates.length && calls;
-    },
-    { bot, describe: () => `Echoed so far: ${callsTo(api, "sendmessage").length}.` },
+async function expectEchoes(scenario: Scenario, updates: readonly Update[]): Promise<CallRecord[]> {
+  const { api, bot } = scenario;
+  const sent = await waitForEchoes(
+    scenario,
+    updates,
+    () => `Echoed so far: ${callsTo(api, "sendmessage").length}.`,
   );
   const key = (m: { chat_id: string; text: string }) => `${m.chat_id} ${m.text}`;
   const expected = updates.map((u) => key({ chat_id: String(u.message!.chat.id), text: u.message!.text! }));
@@ -173,70 +141,6 @@ function recordBotMessages(t: TestContext, api: FakeApi): Message[] {
   api.events.on("message", onMessage);
   t.after(() => api.events.off("message", onMessage));
   return messages;
-}
-
-async function expectCounter(
-  { api, bot }: Scenario,
-  name: "updatesDeliveredByPolling" | "updatesDeliveredByWebhook" | "webhookReplies",
-  expected: number,
-): Promise<void> {
-  await waitFor(`${name} = ${expected}`, () => api.control.counters(TOKEN)[name] >= expected, {
-    bot,
-    describe: () => `It is ${api.control.counters(TOKEN)[name]}.`,
-  });
-  assert.equal(api.control.counters(TOKEN)[name], expected, name);
-}
-
-async function expectCleanExit(bot: BotProcess): Promise<void> {
-  const exit = await bot.stop();
-  assert.deepEqual(exit, { code: 0, signal: null }, `the bot did not exit 0 on SIGTERM\n${bot.output}`);
-}
-
-/**
- * The offset is confirmed by the next getUpdates: wait until that poll is in flight, stop the bot
- * and check that the last getUpdates sent before SIGTERM asked for `expectedOffset`, and none
- * beyond it. Returns the getUpdates calls sent before SIGTERM.
- */
-async function stopAndExpectOffsetConfirmed(
-  { api, bot }: Scenario,
-  expectedOffset: number,
-): Promise<CallRecord[]> {
-  const polls = () => callsTo(api, "getupdates").sort((a, b) => a.receivedAtMs - b.receivedAtMs);
-  await waitFor("a getUpdates in flight after the echoes", () => pollsReceived(api) > polls().length, {
-    bot,
-  });
-  const stopAtMs = performance.now();
-  await expectCleanExit(bot);
-  const offsets = () =>
-    polls().map((c) => `${c.params.offset ?? "(none)"}${c.receivedAtMs < stopAtMs ? "" : " (on stop)"}`);
-  await waitFor(
-    `the last getUpdates before SIGTERM to have offset ${expectedOffset}`,
-    () => polls().findLast((c) => c.receivedAtMs < stopAtMs)?.params.offset === String(expectedOffset),
-    { describe: () => `getUpdates offsets: ${offsets().join(", ")}` },
-  );
-  for (const poll of polls()) {
-    assert.ok(
-      Number(poll.params.offset ?? 0) <= expectedOffset,
-      `getUpdates offsets: ${offsets().join(", ")}`,
-    );
-  }
-  return polls().filter((c) => c.receivedAtMs < stopAtMs);
-}
-
-/** A webhook POST from someone other than Telegram; resolves with the HTTP status. */
-async function forgedPost(url: string, headers: Record<string, string>): Promise<number> {
-  const update = {
-    update_id: 1,
-    message: { message_id: 1, date: 0, chat: { id: 1001, type: "private" }, text: "forged" },
-  };
-  const response = await request(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(update),
-    reset: true,
-  });
-  await response.body.dump();
-  return response.statusCode;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,11 +221,7 @@ for (const subject of PYTHON_SUBJECTS) {
           "the default WEBHOOK_URL, with the bound port",
         );
         assert.equal(api.control.webhookInfo(TOKEN).max_connections, 7, "WEBHOOK_MAX_CONNECTIONS");
-        const forgeries: Record<string, string>[] = [{}, { [SECRET_HEADER]: "not-the-secret" }];
-        for (const headers of forgeries) {
-          const status = await forgedPost(url, headers);
-          assert.ok(status === 401 || status === 403, `a POST with ${JSON.stringify(headers)} got ${status}`);
-        }
+        await expectForgeriesRejected(url);
         const updates = injectRoundRobin(api, 6);
         const sent = await expectEchoes(scenario, updates);
         assert.ok(

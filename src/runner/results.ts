@@ -1,6 +1,7 @@
 import type { BotCounters } from "../fake-api/index.ts";
 import type { LatencySummary } from "../metrics/latency-histogram.ts";
 import type { Ledger } from "../metrics/ledger.ts";
+import type { MatchCounts } from "../metrics/reply-matcher-types.ts";
 import type { TimelineBucket } from "../metrics/timeline.ts";
 import type { Prediction } from "../model/polling-model.ts";
 import type { ModeName } from "./modes.ts";
@@ -68,15 +69,7 @@ export interface TrialResult {
     harnessCpuMs: number;
     harnessCpuUsPerUpdate: number | null;
   };
-  matching: {
-    matched: number;
-    byReplyTo: number;
-    byText: number;
-    byFirstUnanswered: number;
-    byCallbackId: number;
-    duplicates: number;
-    unmatched: number;
-  };
+  matching: MatchCounts;
   webhook: { attempts: number; retries: number; failures: number };
   counters: BotCounters;
   timeline: TimelineBucket[];
