@@ -5,34 +5,12 @@
  * docs/bot-contract.md.
  */
 import { run } from "@grammyjs/runner";
-import { Bot } from "grammy";
-import {
-  exitOnFailure,
-  logError,
-  logInfo,
-  pollPacer,
-  readBotEnv,
-  simulateWork,
-  stopOnSignals,
-} from "./env.mjs";
+import { exitOnFailure, logInfo, readBotEnv, stopOnSignals } from "./env.mjs";
+import { createEchoBot, pacePolling } from "./grammy-echo.mjs";
 
 const env = readBotEnv(["polling"]);
-const bot = new Bot(env.token, { client: { apiRoot: env.apiRoot } });
-
-bot.on("message:text", async (ctx) => {
-  await simulateWork(env.handlerDelayMs);
-  await ctx.reply(ctx.message.text);
-});
-bot.catch((error) => logError(env, `update ${error.ctx.update.update_id} failed`, error.error));
-
-// POLL_INTERVAL_MS (short polling): hold each getUpdates until the interval since the last one ends.
-if (env.pollIntervalMs > 0) {
-  const pace = pollPacer(env);
-  bot.api.config.use(async (prev, method, payload, signal) => {
-    if (method === "getUpdates") await pace();
-    return prev(method, payload, signal);
-  });
-}
+const bot = createEchoBot(env);
+pacePolling(bot, env);
 
 const runner = run(bot, {
   runner: env.pollTimeoutSeconds === undefined ? {} : { fetch: { timeout: env.pollTimeoutSeconds } },

@@ -4,7 +4,7 @@
  * Telegram after the handler finishes; with WEBHOOK_REPLY=1 the reply's sendMessage travels in
  * that response body instead of its own request. Configured by docs/bot-contract.md.
  */
-import { Bot, BotError, webhookCallback } from "grammy";
+import { BotError, webhookCallback } from "grammy";
 import {
   exitOnFailure,
   listen,
@@ -12,25 +12,17 @@ import {
   logInfo,
   readBotEnv,
   setWebhookOptions,
-  simulateWork,
   stopOnSignals,
   webhookUrlFor,
 } from "./env.mjs";
+import { createEchoBot } from "./grammy-echo.mjs";
 import { createWebhookServer } from "./webhook-server.mjs";
 
 const env = readBotEnv(["webhook"]);
-const bot = new Bot(env.token, {
-  client: {
-    apiRoot: env.apiRoot,
-    ...(env.webhookReply ? { canUseWebhookReply: (method) => method === "sendMessage" } : {}),
-  },
-});
-
-bot.on("message:text", async (ctx) => {
-  await simulateWork(env.handlerDelayMs);
-  await ctx.reply(ctx.message.text);
-});
-bot.catch((error) => logError(env, `update ${error.ctx.update.update_id} failed`, error.error));
+const bot = createEchoBot(
+  env,
+  env.webhookReply ? { canUseWebhookReply: (method) => method === "sendMessage" } : {},
+);
 
 const handleUpdate = webhookCallback(bot, "http", { secretToken: env.webhookSecret });
 
