@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { BotProcess } from "./bot-process.ts";
@@ -56,5 +57,40 @@ describe("BotProcess", () => {
     const exit = await bot.exited;
     assert.equal(exit.code, null);
     assert.match(bot.stderr.toString(), /ENOENT/);
+  });
+});
+
+describe("a harness killed by SIGTERM", () => {
+  test("takes its bots with it", async () => {
+    // A harness process that starts a bot (sleep, in its own group), prints the bot's pid, and
+    // waits; it has no SIGTERM handler of its own.
+    const script = `
+      import { BotProcess } from ${JSON.stringify(new URL("./bot-process.ts", import.meta.url).href)};
+      const bot = new BotProcess({ label: "sleeper", command: { shell: "sleep 300" }, env: {} });
+      console.log(bot.pid);
+      setInterval(() => {}, 1000);
+    `;
+    const harness = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    harness.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const deadline = Date.now() + 10_000;
+    while (out.trim() === "" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const botPid = Number(out.trim());
+    assert.ok(botPid > 0 && alive(botPid), "the bot runs");
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      harness.once("exit", (_code, signal) => resolve(signal)),
+    );
+    try {
+      harness.kill("SIGTERM");
+      assert.equal(await exited, "SIGTERM", "the harness still dies of SIGTERM");
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(alive(botPid), false, "its bot was killed with it");
+    } finally {
+      if (alive(botPid)) process.kill(botPid, "SIGKILL"); // never leave an orphan, even on failure
+    }
   });
 });

@@ -65,6 +65,18 @@ function installExitHook(): void {
   process.on("exit", () => {
     for (const bot of live) bot.killGroup("SIGKILL");
   });
+  // A signal's default action ends the process without an "exit" event, which would orphan the
+  // bots. Unless someone else handles the signal (the CLI stops gracefully and writes a partial
+  // report), kill them and die of the same signal.
+  for (const signal of ["SIGTERM", "SIGHUP"] as const) {
+    const onSignal = () => {
+      if (process.listenerCount(signal) > 1) return;
+      for (const bot of live) bot.killGroup("SIGKILL");
+      process.off(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
 }
 
 /**
