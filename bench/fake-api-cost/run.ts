@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { median } from "../../src/report/figures.ts";
 import { BENCH_CHAT_ID, BENCH_TOKEN } from "./constants.ts";
 
 const TARGET_RATIO = 0.85;
@@ -63,12 +64,6 @@ async function measure(port: number, call: CallName, seconds: number): Promise<n
   return result.requests.average;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 const servers = { bare: await startServer("bare"), fake: await startServer("fake") };
 const stopAll = () => {
   for (const { child } of Object.values(servers)) child.kill("SIGTERM");
@@ -103,8 +98,8 @@ try {
 let allMet = true;
 console.log("\ncall                 bare req/s   fake req/s   fake/bare   target");
 for (const call of Object.keys(CALLS) as CallName[]) {
-  const bare = median(samples[call].bare);
-  const fake = median(samples[call].fake);
+  const bare = median(samples[call].bare) ?? Number.NaN;
+  const fake = median(samples[call].fake) ?? Number.NaN;
   const ratio = fake / bare;
   allMet &&= ratio >= TARGET_RATIO;
   console.log(

@@ -76,11 +76,6 @@ export class CallLog {
       .map(callRecord);
   }
 
-  /** The seq of the newest record (0 when empty). */
-  get lastSeq(): number {
-    return this.#nextSeq - 1;
-  }
-
   clear(): void {
     this.#calls.length = 0;
   }

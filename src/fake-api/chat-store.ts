@@ -73,8 +73,4 @@ export class ChatStore {
     record.ring[slot] = undefined;
     return true;
   }
-
-  get size(): number {
-    return this.#chats.size;
-  }
 }

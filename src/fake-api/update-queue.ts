@@ -87,14 +87,6 @@ export class UpdateQueue {
     return out;
   }
 
-  /** True when at least one unexpired update is at or after `offset`. */
-  hasFrom(offset: number, nowSec: number): boolean {
-    for (const [id, item] of this.#items) {
-      if (id >= offset && item.expiresAtSec > nowSec) return true;
-    }
-    return false;
-  }
-
   get(updateId: number): QueuedUpdate | undefined {
     return this.#items.get(updateId);
   }
@@ -114,19 +106,6 @@ export class UpdateQueue {
 
   clear(): void {
     this.#items.clear();
-  }
-
-  /** Drops expired updates; returns how many. */
-  dropExpired(nowSec: number): number {
-    let dropped = 0;
-    for (const [id, item] of this.#items) {
-      if (item.expiresAtSec <= nowSec) {
-        this.#items.delete(id);
-        this.#onExpired(item);
-        dropped++;
-      }
-    }
-    return dropped;
   }
 
   values(): IterableIterator<QueuedUpdate> {

@@ -104,13 +104,6 @@ export class WebhookDispatcher {
     await this.#pool.destroy().catch(() => {});
   }
 
-  /** Updates held by the dispatcher (queued, in flight or waiting to retry). */
-  get pendingCount(): number {
-    let count = 0;
-    for (const lane of this.#lanes.values()) count += lane.items.length;
-    return count;
-  }
-
   #enqueue(item: QueuedUpdate): void {
     let lane = this.#lanes.get(item.queueKey);
     if (lane === undefined) {

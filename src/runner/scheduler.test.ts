@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { runSchedule, type Scheduled } from "./scheduler.ts";
+import { type Scheduled, startSchedule } from "./scheduler.ts";
+
+const runSchedule = (...args: Parameters<typeof startSchedule<number>>) => startSchedule(...args).done;
 
 const every = (count: number, intervalMs: number): Scheduled<number>[] =>
   Array.from({ length: count }, (_, i) => ({ item: i, offsetMs: i * intervalMs }));

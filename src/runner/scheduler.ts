@@ -102,13 +102,3 @@ export function startSchedule<T>(
     },
   };
 }
-
-/** {@link startSchedule} without pokes: resolves when the schedule has run out or was aborted. */
-export function runSchedule<T>(
-  items: Iterable<Scheduled<T>>,
-  startMs: number,
-  onDue: (item: T, intendedAtMs: number, nowMs: number) => void,
-  signal?: AbortSignal,
-): Promise<ScheduleOutcome> {
-  return startSchedule(items, startMs, onDue, signal).done;
-}
