@@ -12,6 +12,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { formatUs } from "../src/report/figures.ts";
+import { describeFailure } from "../src/results/index.ts";
 import { runScenario } from "../src/runner/run.ts";
 import { resolveScenario } from "../src/runner/scenario.ts";
 
@@ -62,7 +63,14 @@ for (const rate of rates) {
   const report = await runScenario(scenario, { toolVersion: "bench", signal: controller.signal });
   const trial = report.cells[0]?.trials[0];
   if (trial === undefined) {
-    console.log(`${String(rate).padEnd(8)} failed: ${report.cells[0]?.skipped ?? "no result"}`);
+    const cell = report.cells[0];
+    const why =
+      cell?.status === "failed" && cell.reasons[0] !== undefined
+        ? describeFailure(cell.reasons[0])
+        : cell?.status === "unsupported"
+          ? cell.reason.message
+          : "no result";
+    console.log(`${String(rate).padEnd(8)} failed: ${why}`);
     break;
   }
   const cpuUs = trial.cost.harnessCpuUsPerUpdate ?? Number.NaN;

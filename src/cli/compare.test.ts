@@ -14,7 +14,7 @@ import {
   spread,
 } from "../compare/test-helpers.ts";
 import type { ComparisonResult } from "../compare/types.ts";
-import type { Report } from "../runner/results.ts";
+import type { Report } from "../results/index.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/tgbench.mjs", import.meta.url));
 const MERGE = fileURLToPath(new URL("../../scripts/perf-merge.mjs", import.meta.url));

@@ -11,7 +11,7 @@ import {
 import { renderComparisonMarkdown } from "../compare/markdown.ts";
 import { CompareOptionsError, parseThresholds } from "../compare/options.ts";
 import { parseReport, ReportFormatError } from "../report/read-report.ts";
-import type { Report } from "../runner/results.ts";
+import type { Report } from "../results/index.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** Exit codes of `tgbench compare` (documented in README). */

@@ -1,4 +1,5 @@
 import { cellLabel, formatCount, formatUs } from "../report/figures.ts";
+import { describeOutcome, failureDetail } from "../results/index.ts";
 import type { RunnerEvent } from "../runner/events.ts";
 
 /** Prints runner events as one line each on stderr (stdout stays free for --json). */
@@ -10,7 +11,9 @@ export function printProgress(event: RunnerEvent, out: NodeJS.WritableStream = p
       out.write(`[${event.index + 1}/${event.total}] ${name(event.cell)} …\n`);
       break;
     case "cell-skipped":
-      out.write(`[${event.index + 1}/${event.total}] ${name(event.cell)}: skipped (${event.reason})\n`);
+      out.write(
+        `[${event.index + 1}/${event.total}] ${name(event.cell)}: skipped (${event.reason.message})\n`,
+      );
       break;
     case "trial-progress":
       // A live line on a terminal, overwritten each second; nothing in logs.
@@ -23,7 +26,7 @@ export function printProgress(event: RunnerEvent, out: NodeJS.WritableStream = p
     case "trial-end": {
       if ((out as NodeJS.WriteStream).isTTY === true) out.write("\r\x1b[2K");
       const r = event.result;
-      const status = r.error === null ? "ok" : `stopped: ${r.error.split("\n")[0]}`;
+      const status = r.outcome.kind === "completed" ? "ok" : `stopped: ${describeOutcome(r.outcome)}`;
       out.write(
         `    trial ${event.trial}: ${formatCount(r.ledger.answered, 0)}/${formatCount(r.ledger.generated, 0)} answered, ` +
           `p50 ${formatUs(r.latency.endToEnd.p50Us)}, p99 ${formatUs(r.latency.endToEnd.p99Us)}, ` +
@@ -35,7 +38,7 @@ export function printProgress(event: RunnerEvent, out: NodeJS.WritableStream = p
       out.write(`${event.message}\n`);
       break;
     case "trial-failed":
-      out.write(`    trial ${event.trial} failed: ${event.error}\n`);
+      out.write(`    trial ${event.trial} failed: ${failureDetail(event.reason)}\n`);
       break;
     default:
       break;

@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { parseReport, ReportFormatError } from "../report/read-report.ts";
 import { writeReport } from "../report/writer.ts";
-import type { Report } from "../runner/results.ts";
+import type { Report } from "../results/index.ts";
 import { UsageError } from "./usage-error.ts";
 
 interface ReportArgs {

@@ -60,12 +60,8 @@ export const runCommand: CommandModule = {
         process.stderr.write(`Reports: ${files.join(", ")}\n`);
       }
       // Unsupported cells (a bot without that mode) are not failures; a bot that failed to start,
-      // crashed mid-run or left the ledger unbalanced is.
-      const failed = report.cells.some(
-        (cell) =>
-          /^(bot|trial) failed/.test(cell.skipped ?? "") ||
-          cell.trials.some((t) => !t.ledger.balanced || (t.error !== null && t.error !== "cancelled")),
-      );
+      // crashed mid-run or left the ledger unbalanced is (the runner marks those cells failed).
+      const failed = report.cells.some((cell) => cell.status === "failed");
       process.exitCode = report.partial ? RUN_EXIT.interrupted : failed ? RUN_EXIT.failed : RUN_EXIT.ok;
     } finally {
       process.off("SIGINT", onSigint);

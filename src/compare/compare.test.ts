@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { botExitedOutcome, unsupported } from "../report/report-fixtures.ts";
 import { compare } from "./compare.ts";
 import { renderComparisonMarkdown } from "./markdown.ts";
 import { CompareOptionsError, parseThresholds } from "./options.ts";
@@ -186,14 +187,16 @@ describe("cells missing on one side are reported, not crashed on", () => {
     const base = makeReport([
       cellWith(REFERENCE_WEBHOOK_50, "p99Us", sample),
       cellWith(grammyWebhook, "p99Us", sample),
-      makeCell(telegrafShort, [], skip),
+      makeCell(telegrafShort, [], unsupported(skip)),
       cellWith({ ...grammyPolling, ratePerSecond: 5 }, "p99Us", sample),
     ]);
     const head = makeReport([
       cellWith(REFERENCE_WEBHOOK_50, "p99Us", sample),
       cellWith(grammyPolling, "p99Us", sample),
-      makeCell(telegrafShort, [], skip),
-      makeCell({ ...grammyPolling, ratePerSecond: 5 }, [makeTrial(1, { error: "bot exited with code 1" })]),
+      makeCell(telegrafShort, [], unsupported(skip)),
+      makeCell({ ...grammyPolling, ratePerSecond: 5 }, [
+        makeTrial(1, { outcome: botExitedOutcome("bot exited with code 1") }),
+      ]),
     ]);
     const result = compare(base, head);
     assert.equal(result.cells.length, 1);
@@ -202,7 +205,7 @@ describe("cells missing on one side are reported, not crashed on", () => {
       [
         ["grammy · webhook · 50/s", "only in base"],
         ["telegraf · short-polling · 50/s", `skipped on both sides: ${skip}`],
-        ["grammy · long-polling · 5/s", "no successful trial in head"],
+        ["grammy · long-polling · 5/s", "failed in head: bot exited: bot exited with code 1"],
         ["grammy · long-polling · 50/s", "only in head"],
       ],
     );
@@ -221,7 +224,10 @@ describe("cells missing on one side are reported, not crashed on", () => {
 
   test("a failed trial is left out of the statistics and warned about", () => {
     const trials = makeTrials(spread(P99_US, NOISE_5).map((p99Us) => ({ p99Us })));
-    const withFailure = [...trials, makeTrial(6, { p99Us: 10 * P99_US, error: "bot crashed" })];
+    const withFailure = [
+      ...trials,
+      makeTrial(6, { p99Us: 10 * P99_US, outcome: botExitedOutcome("bot crashed") }),
+    ];
     const result = compare(p99Report(sample), makeReport([makeCell(REFERENCE_WEBHOOK_50, withFailure)]));
     assert.equal(metricOf(result, "p99").head.n, 5);
     assert.deepEqual(result.cells[0]?.excludedTrials, { base: 0, head: 1 });

@@ -10,7 +10,7 @@
  */
 
 import { cellLabel, medianOf } from "../report/figures.ts";
-import type { Report, TrialResult } from "../runner/results.ts";
+import { describeFailure, type Report, type TrialResult } from "../results/index.ts";
 import type { MetricName } from "./defaults.ts";
 import { holmAdjust } from "./holm.ts";
 import { mannWhitneyU, smallestOneSidedP } from "./mann-whitney.ts";
@@ -95,19 +95,28 @@ function indexCells(cells: readonly Cell[]): Map<string, Cell> {
   return map;
 }
 
-/** Trials whose figures can be trusted: those that ran to the end without an error. */
-const usableTrials = (cell: Cell): TrialResult[] => cell.trials.filter((t) => t.error === null);
+/** Trials whose figures can be trusted: those that ran to the end. */
+const usableTrials = (cell: Cell): TrialResult[] => cell.trials.filter((t) => t.outcome.kind === "completed");
+
+/** Why a cell that has no usable trial did not run or failed, in one line. */
+function whyNot(cell: Cell): { skipped: boolean; text: string } | null {
+  if (cell.status === "unsupported") return { skipped: true, text: firstLine(cell.reason.message) };
+  const first = cell.status === "failed" ? cell.reasons[0] : undefined;
+  return first === undefined ? null : { skipped: false, text: firstLine(describeFailure(first)) };
+}
 
 /** Why a cell present on both sides cannot be compared, or null when it can. */
 function unusable(base: Cell, head: Cell): string | null {
   const reasons = (["base", "head"] as const).flatMap((side) => {
     const cell = side === "base" ? base : head;
     if (usableTrials(cell).length > 0) return [];
-    if (cell.skipped !== null) return [`skipped in ${side}: ${firstLine(cell.skipped)}`];
-    return [`no successful trial in ${side}`];
+    const why = whyNot(cell);
+    if (why === null) return [`no successful trial in ${side}`];
+    return [`${why.skipped ? "skipped" : "failed"} in ${side}: ${why.text}`];
   });
-  if (reasons.length === 2 && base.skipped !== null && base.skipped === head.skipped) {
-    return `skipped on both sides: ${firstLine(base.skipped)}`;
+  const [b, h] = [whyNot(base), whyNot(head)];
+  if (reasons.length === 2 && b !== null && h !== null && b.skipped === h.skipped && b.text === h.text) {
+    return `${b.skipped ? "skipped" : "failed"} on both sides: ${b.text}`;
   }
   return reasons.length === 0 ? null : reasons.join("; ");
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { startFailure, unsupported } from "../report/report-fixtures.ts";
 import { MergeError, mergeReports } from "./merge.ts";
 import { type CellIdentity, makeCell, makeReport, makeTrial, REFERENCE_WEBHOOK_50 } from "./test-helpers.ts";
 
@@ -35,17 +36,32 @@ describe("merging the trials of several runs", () => {
   test("keeps cells that only some runs have, and measurements over a skip", () => {
     const a = makeReport([
       makeCell(REFERENCE_WEBHOOK_50, [makeTrial(1)]),
-      makeCell(grammyPolling, [], "bot failed"),
+      makeCell(grammyPolling, [], unsupported("grammy has no polling mode")),
     ]);
     const b = makeReport([makeCell(grammyPolling, [makeTrial(1)])]);
     const merged = mergeReports([a, b]);
     assert.deepEqual(
-      merged.cells.map((c) => [c.bot, c.mode, c.trials.length, c.skipped]),
+      merged.cells.map((c) => [c.bot, c.mode, c.trials.length, c.status]),
       [
-        ["reference", "webhook", 1, null],
-        ["grammy", "long-polling", 1, null],
+        ["reference", "webhook", 1, "ran"],
+        ["grammy", "long-polling", 1, "ran"],
       ],
     );
+  });
+
+  test("a cell that failed in one run stays failed, with that run's reasons", () => {
+    const a = makeReport([
+      makeCell(REFERENCE_WEBHOOK_50, [makeTrial(1)], startFailure("exited (code 3)", "", 2)),
+    ]);
+    const b = makeReport([makeCell(REFERENCE_WEBHOOK_50, [makeTrial(1)])]);
+    const [cell] = mergeReports([b, a]).cells;
+    assert.equal(cell?.status, "failed");
+    assert.deepEqual(
+      cell?.status === "failed" ? cell.reasons.map((r) => [r.kind, r.trial, r.message]) : [],
+      [["bot-failed-to-start", null, "exited (code 3)"]],
+      "trial numbers of the inputs no longer apply",
+    );
+    assert.equal(cell?.trials.length, 2);
   });
 
   test("is partial when any input is, and does not change its inputs", () => {

@@ -2,7 +2,7 @@
  * Merging the trials of several runs of the same sweep into one report, so that interleaved rounds
  * (base, head, head, base, …) can be compared as two samples. Pure.
  */
-import type { CellResult, Report } from "../runner/results.ts";
+import type { CellResult, CellStatus, Report } from "../results/index.ts";
 
 /** Nothing to merge. */
 export class MergeError extends Error {
@@ -12,7 +12,9 @@ export class MergeError extends Error {
 /**
  * One report with every cell of every input, matched by bot, mode and rate. A cell's trials are
  * concatenated in input order and renumbered 1, 2, …; each keeps its own `seed` and `startedAt`.
- * A cell skipped in one input but measured in another keeps the measurements. Everything else
+ * A cell unsupported in one input but measured in another keeps the measurements; a cell failed in
+ * any input is failed, with every input's reasons (their trial numbers are those of their own
+ * input, so they become null). Everything else
  * (scenario, machine, tool) comes from the first report; `scenario.trials` becomes the total and
  * `partial` is true when any input was partial.
  */
@@ -28,9 +30,21 @@ export function mergeReports(reports: readonly Report[]): Report {
         cells.set(key, { ...cell, trials: [...cell.trials] });
         continue;
       }
-      seen.trials.push(...cell.trials);
-      seen.prediction ??= cell.prediction;
-      if (seen.trials.length > 0) seen.skipped = null;
+      const {
+        status: _status,
+        reason: _reason,
+        reasons: _reasons,
+        ...identity
+      } = seen as CellResult & {
+        reason?: unknown;
+        reasons?: unknown;
+      };
+      cells.set(key, {
+        ...identity,
+        ...mergedStatus(seen, cell),
+        trials: [...seen.trials, ...cell.trials],
+        prediction: seen.prediction ?? cell.prediction,
+      });
     }
   }
   const merged = [...cells.values()].map((cell) => ({
@@ -43,4 +57,13 @@ export function mergeReports(reports: readonly Report[]): Report {
     cells: merged,
     partial: reports.some((r) => r.partial),
   };
+}
+
+function mergedStatus(a: CellStatus, b: CellStatus): CellStatus {
+  if (a.status === "unsupported") return b;
+  if (b.status === "unsupported") return a;
+  const reasons = [a, b].flatMap((s) => (s.status === "failed" ? s.reasons : []));
+  return reasons.length === 0
+    ? { status: "ran" }
+    : { status: "failed", reasons: reasons.map((r) => ({ ...r, trial: null })) };
 }

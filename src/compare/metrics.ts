@@ -3,7 +3,7 @@
  * better, and how to print it. Thresholds live in `defaults.ts`.
  */
 import { formatBytes, formatCount, formatUs } from "../report/figures.ts";
-import type { TrialResult } from "../runner/results.ts";
+import type { TrialResult } from "../results/index.ts";
 import { METRIC_NAMES, type MetricName } from "./defaults.ts";
 
 /** Which way a metric improves. */

@@ -5,8 +5,15 @@
  * unless a test overrides them.
  */
 import { fixtureCell, fixtureReport, fixtureTrial } from "../report/report-fixtures.ts";
-import type { ModeName } from "../runner/modes.ts";
-import type { CellResult, Report, TrialResult } from "../runner/results.ts";
+import type {
+  CellResult,
+  FailureReason,
+  ModeName,
+  Report,
+  TrialOutcome,
+  TrialResult,
+  UnsupportedReason,
+} from "../results/index.ts";
 
 /** The figures compare judges, per trial. Anything left out keeps the template's value. */
 export interface TrialFigures {
@@ -18,7 +25,8 @@ export interface TrialFigures {
   botPeakRssBytes?: number | null;
   answeredPerSecond?: number;
   answered?: number;
-  error?: string | null;
+  /** Default: completed. */
+  outcome?: TrialOutcome;
 }
 
 /** The template: the figures of a real trial (reference bot, webhook, 50/s, 1 s) from `tgbench run`. */
@@ -45,7 +53,7 @@ export function makeTrial(trial: number, figures: TrialFigures = {}): TrialResul
     p50Us,
     botPeakRssBytes:
       figures.botPeakRssBytes === undefined ? TEMPLATE.botPeakRssBytes : figures.botPeakRssBytes,
-    error: figures.error ?? null,
+    ...(figures.outcome === undefined ? {} : { outcome: figures.outcome }),
   });
   const { latency, requests, throughput, cost } = fixture;
   return {
@@ -79,13 +87,13 @@ export interface CellIdentity {
 /** The cell compare's tests use unless they need several. */
 export const REFERENCE_WEBHOOK_50: CellIdentity = { bot: "reference", mode: "webhook", ratePerSecond: 50 };
 
-/** A cell with these trials (or skipped, with no trials, when `skipped` is given). */
+/** A cell with these trials (unsupported, or failed, when `problem` says so; see fixtureCell). */
 export function makeCell(
   identity: CellIdentity,
   trials: TrialResult[],
-  skipped: string | null = null,
+  problem: UnsupportedReason | FailureReason | null = null,
 ): CellResult {
-  return fixtureCell(identity.bot, identity.mode, identity.ratePerSecond, trials, skipped);
+  return fixtureCell(identity.bot, identity.mode, identity.ratePerSecond, trials, problem);
 }
 
 /** One trial per entry of `figures`, numbered from 1. */

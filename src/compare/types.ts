@@ -1,7 +1,7 @@
 /**
  * What {@link compare} returns: plain data, rendered by `markdown.ts` or as JSON.
  */
-import type { ModeName } from "../runner/modes.ts";
+import type { ModeName } from "../results/index.ts";
 import type { Correction, MetricName } from "./defaults.ts";
 import type { MannWhitneyMethod } from "./mann-whitney.ts";
 import type { Direction } from "./metrics.ts";

@@ -4,7 +4,7 @@
  * The update stream's seed is deliberately not compared: different seeds are different samples of
  * the same traffic, which the test allows for.
  */
-import type { Report } from "../runner/results.ts";
+import type { Report } from "../results/index.ts";
 
 /** Scenario settings that change what a cell measures. */
 const SETTINGS = [

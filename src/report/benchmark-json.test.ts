@@ -6,7 +6,7 @@ import {
   renderBenchmarkThroughputJson,
   smallerIsBetterEntries,
 } from "./benchmark-json.ts";
-import { fixtureCell, fixtureReport, fixtureTrial, realisticReport } from "./report-fixtures.ts";
+import { fixtureCell, fixtureReport, fixtureTrial, realisticReport, unsupported } from "./report-fixtures.ts";
 
 describe("github-action-benchmark exports", () => {
   test("benchmark.json: latency, requests, bytes and exact bot CPU per measured cell", () => {
@@ -15,7 +15,7 @@ describe("github-action-benchmark exports", () => {
         fixtureTrial("webhook", 100, { trial: 1, generated: 400, p50Us: 2_000, botCpuMs: 400 }),
         fixtureTrial("webhook", 100, { trial: 2, generated: 400, p50Us: 3_000, botCpuMs: 400 }),
       ]),
-      fixtureCell("t", "short-polling", 100, [], "t cannot short-poll"),
+      fixtureCell("t", "short-polling", 100, [], unsupported("t cannot short-poll")),
     ]);
     const entries = smallerIsBetterEntries(report);
     assert.deepEqual(

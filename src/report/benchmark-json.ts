@@ -8,7 +8,7 @@
  * figure that can be 0 would turn into an infinite regression: figures that are 0 or not
  * measurable in a run (a bot CPU total under ten clock ticks, say) are left out of that run.
  */
-import type { Report, TrialResult } from "../runner/results.ts";
+import type { Report, TrialResult } from "../results/index.ts";
 import { type CellSummary, summarizeCell } from "./cell-summary.ts";
 
 /** One entry of github-action-benchmark's custom JSON format. */

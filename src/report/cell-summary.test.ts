@@ -1,8 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { CellResult } from "../runner/results.ts";
+import type { CellResult } from "../results/index.ts";
 import { type CellStatus, summarizeCell } from "./cell-summary.ts";
-import { fixtureCell, fixtureTrial } from "./report-fixtures.ts";
+import {
+  botExitedOutcome,
+  CANCELLED,
+  fixtureCell,
+  fixtureTrial,
+  startFailure,
+  unsupported,
+} from "./report-fixtures.ts";
 
 describe("summarizeCell", () => {
   const cases: Array<[string, CellResult, CellStatus, RegExp | null]> = [
@@ -14,25 +21,27 @@ describe("summarizeCell", () => {
     ],
     [
       "a mode the bot does not have",
-      fixtureCell("a", "short-polling", 10, [], "a cannot short-poll"),
+      fixtureCell("a", "short-polling", 10, [], unsupported("a cannot short-poll")),
       "unsupported",
       /cannot short-poll/,
     ],
     [
       "a bot that failed to start",
-      fixtureCell("a", "webhook", 10, [], "bot failed to start: code 3"),
+      fixtureCell("a", "webhook", 10, [], startFailure("code 3")),
       "failed",
       /bot failed to start/,
     ],
     [
       "every trial ended with an error",
-      fixtureCell("a", "webhook", 10, [fixtureTrial("webhook", 10, { error: "bot exited (code 1)" })]),
+      fixtureCell("a", "webhook", 10, [
+        fixtureTrial("webhook", 10, { outcome: botExitedOutcome("bot exited (code 1)") }),
+      ]),
       "failed",
       /bot exited/,
     ],
     [
       "Ctrl-C before the first trial finished",
-      fixtureCell("a", "webhook", 10, [fixtureTrial("webhook", 10, { error: "cancelled" })]),
+      fixtureCell("a", "webhook", 10, [fixtureTrial("webhook", 10, { outcome: CANCELLED })]),
       "interrupted",
       /interrupted/,
     ],
@@ -58,7 +67,7 @@ describe("summarizeCell", () => {
       fixtureCell("a", "webhook", 10, [
         fixtureTrial("webhook", 10, { trial: 1, p50Us: 1_000 }),
         fixtureTrial("webhook", 10, { trial: 2, p50Us: 3_000 }),
-        fixtureTrial("webhook", 10, { trial: 3, p50Us: 500_000, error: "bot exited" }),
+        fixtureTrial("webhook", 10, { trial: 3, p50Us: 500_000, outcome: botExitedOutcome("bot exited") }),
       ]),
     );
     assert.equal(s.latency.p50Us, 2_000);
@@ -67,7 +76,13 @@ describe("summarizeCell", () => {
   });
 
   test("a trial that failed to start after others ran counts as failed", () => {
-    const cell = fixtureCell("a", "webhook", 10, [fixtureTrial("webhook", 10)], "trial failed: port in use");
+    const cell = fixtureCell(
+      "a",
+      "webhook",
+      10,
+      [fixtureTrial("webhook", 10)],
+      startFailure("port in use", "", 2),
+    );
     const s = summarizeCell(cell);
     assert.equal(s.status, "measured");
     assert.equal(s.failedTrials, 1);

@@ -1,12 +1,18 @@
 import type { LatencySummary } from "../metrics/latency-histogram.ts";
-import type { CellResult, TrialResult } from "../runner/results.ts";
+import {
+  type CellResult,
+  describeFailure,
+  describeOutcome,
+  endedBeforeMeasuring,
+  type TrialResult,
+} from "../results/index.ts";
 import { cellLabel, medianOf } from "./figures.ts";
 
 /**
  * What became of a cell, as every renderer and the verdict see it:
  * - `measured`: at least one trial finished without an error and answered updates;
  * - `no-data`: trials finished, but no update was answered (none arrived in a short window at a low rate);
- * - `failed`: the bot failed to start, or every trial ended with an error;
+ * - `failed`: the bot failed to start, or every trial ended early (its bot exited);
  * - `unsupported`: the bot has no such mode (telegraf cannot short-poll), so the cell never ran;
  * - `interrupted`: Ctrl-C stopped the run before any trial of this cell finished.
  */
@@ -54,11 +60,11 @@ export interface CellSummary {
   /** `grammy · webhook · 20/s` */
   label: string;
   status: CellStatus;
-  /** Why the cell is not `measured` (the skip reason or the first trial error), else null. */
+  /** Why the cell is not `measured` (the unsupported or failure reason, or the first trial's outcome), else null. */
   reason: string | null;
-  /** The trials the figures come from: those without an error, or every trial when all failed. */
+  /** The trials the figures come from: the completed ones, or every trial when none completed. */
   trials: readonly TrialResult[];
-  /** Trials that ended with an error other than Ctrl-C (plus one when a later trial failed to start). */
+  /** Trials whose bot exited under measurement, plus attempts that produced no trial (start-up, warm-up). */
   failedTrials: number;
   /** Trials whose ledger did not balance. */
   unbalancedTrials: number;
@@ -83,18 +89,14 @@ export interface CellSummary {
   botPeakRssBytes: number | null;
 }
 
-const FAILURE_REASON = /^(bot|trial) failed/;
-/** The error of a trial that Ctrl-C stopped. */
-const CANCELLED = "cancelled";
 const INTERRUPTED = "the run was interrupted before a trial of this cell finished";
 
 /** Summarises one cell. Pure; never throws on a cell with no trials or empty histograms. */
 export function summarizeCell(cell: CellResult): CellSummary {
-  const ok = cell.trials.filter((t) => t.error === null);
+  const ok = cell.trials.filter((t) => t.outcome.kind === "completed");
   const trials = ok.length > 0 ? ok : cell.trials;
   const failedTrials =
-    cell.trials.filter((t) => t.error !== null && t.error !== CANCELLED).length +
-    (cell.trials.length > 0 && cell.skipped !== null ? 1 : 0);
+    cell.trials.filter((t) => t.outcome.kind === "bot-exited").length + unmeasuredAttempts(cell);
   const answered = medianOf(trials, (t) => t.ledger.answered);
   const perUpdate = (figure: (t: TrialResult) => number) =>
     answered === null || answered === 0 ? null : medianOf(trials, figure);
@@ -148,20 +150,28 @@ function statusOf(
   ok: readonly TrialResult[],
   answered: number | null,
 ): { status: CellStatus; reason: string | null } {
+  if (cell.status === "unsupported") return { status: "unsupported", reason: cell.reason.message };
   if (cell.trials.length === 0) {
-    if (cell.skipped === null) return { status: "interrupted", reason: INTERRUPTED };
-    return { status: FAILURE_REASON.test(cell.skipped) ? "failed" : "unsupported", reason: cell.skipped };
+    const first = cell.status === "failed" ? cell.reasons[0] : undefined;
+    return first === undefined
+      ? { status: "interrupted", reason: INTERRUPTED }
+      : { status: "failed", reason: describeFailure(first) };
   }
   if (ok.length === 0) {
-    const error = cell.trials[0]?.error ?? cell.skipped;
-    return error === CANCELLED
+    const first = cell.trials[0]!.outcome;
+    return first.kind === "cancelled"
       ? { status: "interrupted", reason: INTERRUPTED }
-      : { status: "failed", reason: error };
+      : { status: "failed", reason: describeOutcome(first) };
   }
   if (answered === null || answered === 0) {
     return { status: "no-data", reason: "no update was answered in the measured window" };
   }
   return { status: "measured", reason: null };
+}
+
+/** Attempts at a trial that produced none (the bot did not start, the warm-up failed). */
+export function unmeasuredAttempts(cell: CellResult): number {
+  return cell.status === "failed" ? cell.reasons.filter(endedBeforeMeasuring).length : 0;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { CellResult, TrialResult } from "../runner/results.ts";
+import type { CellResult, TrialResult } from "../results/index.ts";
 import type { BotCpuFigure } from "./cell-summary.ts";
 
 /** The median over a cell's trials of one figure (null when no trial has it). */

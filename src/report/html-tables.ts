@@ -1,6 +1,6 @@
 /** report.html's tables: the summary per cell, the ledger per trial, problems, scenario and machine. */
 import { LEDGER_FIELDS } from "../metrics/ledger.ts";
-import type { Report } from "../runner/results.ts";
+import { describeOutcome, failureDetail, outcomeDetail, type Report } from "../results/index.ts";
 import type { CellSummary } from "./cell-summary.ts";
 import { formatBotCpu, formatBytes, formatCount, formatRate, formatShare, formatUs } from "./figures.ts";
 import { escapeHtml } from "./html-escape.ts";
@@ -106,7 +106,10 @@ export function ledgerTable(report: Report): string {
         ...LEDGER_FIELDS.map((f) => td(String(l[f] ?? 0))),
         td(String(t.ledger.discrepancy), t.ledger.discrepancy === 0 ? "" : "bad"),
         t.ledger.balanced ? td("yes", "good") : td("no", "bad"),
-        td(t.error === null ? "" : firstLine(t.error), t.error === null ? "reason" : "reason bad"),
+        td(
+          firstLine(describeOutcome(t.outcome) ?? ""),
+          t.outcome.kind === "completed" ? "reason" : "reason bad",
+        ),
       ]);
     }),
   );
@@ -118,13 +121,15 @@ export function ledgerTable(report: Report): string {
 export function problemsList(report: Report): string {
   const items = report.cells.flatMap((cell) => {
     const label = `${cell.bot} · ${cell.mode} · ${formatRate(cell.ratePerSecond)}`;
-    const failed = cell.trials
-      .filter((t) => t.error !== null)
-      .map((t) => ({ title: `${label}, trial ${t.trial}`, text: t.error! }));
-    const skipped = /^(bot|trial) failed/.test(cell.skipped ?? "")
-      ? [{ title: label, text: cell.skipped! }]
-      : [];
-    return [...failed, ...skipped];
+    const title = (trial: number | null) => (trial === null ? label : `${label}, trial ${trial}`);
+    const failures =
+      cell.status === "failed"
+        ? cell.reasons.map((r) => ({ title: title(r.trial), text: failureDetail(r) }))
+        : [];
+    const cancelled = cell.trials
+      .filter((t) => t.outcome.kind === "cancelled")
+      .map((t) => ({ title: title(t.trial), text: outcomeDetail(t.outcome) ?? "" }));
+    return [...failures, ...cancelled];
   });
   if (items.length === 0) return "";
   return (

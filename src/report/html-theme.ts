@@ -1,4 +1,4 @@
-import type { ModeName } from "../runner/modes.ts";
+import type { ModeName } from "../results/index.ts";
 
 /**
  * One colour per delivery mode, the same in every chart and table (Okabe–Ito: told apart with

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { renderHtml } from "./html.ts";
-import { fixtureCell, fixtureReport, fixtureTrial, realisticReport } from "./report-fixtures.ts";
+import {
+  botExitedOutcome,
+  CANCELLED,
+  fixtureCell,
+  fixtureReport,
+  fixtureTrial,
+  realisticReport,
+  unsupported,
+} from "./report-fixtures.ts";
 import { computeVerdict } from "./verdict.ts";
 
 const count = (html: string, pattern: RegExp) => html.match(pattern)?.length ?? 0;
@@ -42,15 +50,15 @@ describe("renderHtml", () => {
     assert.equal(count(ledger, /<tr>/g), trials + 1);
     assert.match(
       html,
-      /grammy · short-polling · 200\/s, trial 2<pre class="error">bot exited during the trial \(code 1\)\n {4}at &lt;anonymous&gt;<\/pre>/,
+      /grammy · short-polling · 200\/s, trial 2<pre class="error">bot exited: grammy \(short-polling\) exited during the run \(code 1\)\n--- last stderr lines ---\nat &lt;anonymous&gt;<\/pre>/,
     );
   });
 
   test("escapes every text from the report", () => {
     const evil = `<script>alert("x")</script>`;
     const report = fixtureReport([
-      fixtureCell(evil, "webhook", 5, [fixtureTrial("webhook", 5, { error: `<b>&"'` })]),
-      fixtureCell("t", "short-polling", 5, [], `cannot <img src=x onerror=alert(1)>`),
+      fixtureCell(evil, "webhook", 5, [fixtureTrial("webhook", 5, { outcome: botExitedOutcome(`<b>&"'`) })]),
+      fixtureCell("t", "short-polling", 5, [], unsupported(`cannot <img src=x onerror=alert(1)>`)),
     ]);
     report.scenario.name = `<i>name</i>`;
     report.scenario.description = `a & b <u>`;
@@ -70,14 +78,14 @@ describe("renderHtml", () => {
     ],
     [
       "a partial run",
-      fixtureReport([fixtureCell("a", "webhook", 5, [fixtureTrial("webhook", 5, { error: "cancelled" })])], {
+      fixtureReport([fixtureCell("a", "webhook", 5, [fixtureTrial("webhook", 5, { outcome: CANCELLED })])], {
         partial: true,
       }),
       [/partial: interrupted/, /The run was interrupted/],
     ],
     [
       "only skipped cells",
-      fixtureReport([fixtureCell("t", "short-polling", 1, [], "t cannot short-poll")]),
+      fixtureReport([fixtureCell("t", "short-polling", 1, [], unsupported("t cannot short-poll"))]),
       [/not run: t cannot short-poll/, /Nothing was measured: 1 cell unsupported/],
     ],
   ];

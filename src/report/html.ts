@@ -1,4 +1,4 @@
-import type { Report } from "../runner/results.ts";
+import type { Report } from "../results/index.ts";
 import { summarizeCell } from "./cell-summary.ts";
 import { bytesChart, cpuChart, emptyShareChart, memoryChart, requestsChart } from "./html-cost-charts.ts";
 import { escapeHtml } from "./html-escape.ts";

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { renderMarkdown } from "./markdown.ts";
-import { fixtureCell, fixtureReport, fixtureTrial, realisticReport } from "./report-fixtures.ts";
+import {
+  botExitedOutcome,
+  fixtureCell,
+  fixtureReport,
+  fixtureTrial,
+  realisticReport,
+  startFailure,
+  unsupported,
+} from "./report-fixtures.ts";
 import { computeVerdict } from "./verdict.ts";
 
 /** GitHub refuses a step summary over 1 MiB; a default-sized run must stay far below. */
@@ -23,12 +31,12 @@ describe("renderMarkdown", () => {
   const rows: Array<[string, ReturnType<typeof fixtureReport>, RegExp]> = [
     [
       "an unsupported cell says skipped and why",
-      fixtureReport([fixtureCell("t", "short-polling", 1, [], "t cannot short-poll")]),
+      fixtureReport([fixtureCell("t", "short-polling", 1, [], unsupported("t cannot short-poll"))]),
       /^\| t · short-polling · 1\/s \| skipped: t cannot short-poll \|/m,
     ],
     [
       "a failed cell says failed and why",
-      fixtureReport([fixtureCell("t", "webhook", 1, [], "bot failed to start: code 3\nmore")]),
+      fixtureReport([fixtureCell("t", "webhook", 1, [], startFailure("code 3", "more"))]),
       /^\| t · webhook · 1\/s \| failed: bot failed to start: code 3 \|/m,
     ],
     [
@@ -62,11 +70,11 @@ describe("renderMarkdown", () => {
 
   test("lists failed trials under Problems, at most ten lines", () => {
     const trials = Array.from({ length: 14 }, (_, i) =>
-      fixtureTrial("webhook", 5, { trial: i + 1, error: `crash ${i + 1}\nstack` }),
+      fixtureTrial("webhook", 5, { trial: i + 1, outcome: botExitedOutcome(`crash ${i + 1}`, "stack") }),
     );
     const text = renderMarkdown(fixtureReport([fixtureCell("t", "webhook", 5, trials)]));
     assert.match(text, /^## Problems$/m);
-    assert.match(text, /^- t · webhook · 5\/s, trial 1: crash 1$/m);
+    assert.match(text, /^- t · webhook · 5\/s, trial 1: bot exited: crash 1$/m);
     assert.doesNotMatch(text, /trial 11:/);
     assert.match(text, /^- … and 4 more \(see report\.json\)$/m);
   });

@@ -1,4 +1,4 @@
-import type { Report } from "../runner/results.ts";
+import { type CellResult, describeFailure, describeOutcome, type Report } from "../results/index.ts";
 import { type CellSummary, summarizeCell } from "./cell-summary.ts";
 import { cellLabel, formatBotCpu, formatBytes, formatCount, formatShare, formatUs } from "./figures.ts";
 import { computeVerdict } from "./verdict.ts";
@@ -74,22 +74,23 @@ function tableRow(s: CellSummary): string {
 }
 
 function problemLines(report: Report): string[] {
-  const failures = report.cells.flatMap((cell) =>
-    cell.trials
-      .filter((t) => t.error !== null)
-      .map((t) => `- ${cellLabel(cell)}, trial ${t.trial}: ${firstLine(t.error!)}`),
-  );
-  const unbalanced = report.cells.flatMap((cell) =>
-    cell.trials
-      .filter((t) => !t.ledger.balanced)
-      .map((t) => `- ${cellLabel(cell)}, trial ${t.trial}: ledger off by ${t.ledger.discrepancy}`),
-  );
-  const all = [...failures, ...unbalanced];
+  const all = report.cells.flatMap(cellProblems);
   if (all.length <= MAX_PROBLEM_LINES) return all;
   return [
     ...all.slice(0, MAX_PROBLEM_LINES),
     `- … and ${all.length - MAX_PROBLEM_LINES} more (see report.json)`,
   ];
+}
+
+/** A failed cell's reasons, then its trials that Ctrl-C stopped, one line each. */
+function cellProblems(cell: CellResult): string[] {
+  const where = (trial: number | null) => `- ${cellLabel(cell)}${trial === null ? "" : `, trial ${trial}`}: `;
+  const failures =
+    cell.status === "failed" ? cell.reasons.map((r) => where(r.trial) + firstLine(describeFailure(r))) : [];
+  const cancelled = cell.trials
+    .filter((t) => t.outcome.kind === "cancelled")
+    .map((t) => where(t.trial) + describeOutcome(t.outcome));
+  return [...failures, ...cancelled];
 }
 
 const firstLine = (text: string) => text.split("\n")[0] ?? "";

@@ -1,4 +1,5 @@
-import { REPORT_SCHEMA, type Report } from "../runner/results.ts";
+import { REPORT_SCHEMA, type Report } from "../results/index.ts";
+import { REPORT_SCHEMA_V1, upgradeReportV1 } from "../results/upgrade-v1.ts";
 
 /** A text that is not a tgbench report.json this version can render; the message says what is wrong. */
 export class ReportFormatError extends Error {
@@ -8,7 +9,8 @@ export class ReportFormatError extends Error {
 /**
  * Parses a stored report.json. Checks the schema tag and the shape the renderers rely on (cells
  * with trials, a scenario, a machine), so a wrong file is refused with one clear message instead
- * of failing halfway through rendering. Pure.
+ * of failing halfway through rendering. A report of the previous schema (@1) is upgraded to this
+ * one. Pure.
  */
 export function parseReport(text: string): Report {
   let data: unknown;
@@ -18,7 +20,7 @@ export function parseReport(text: string): Report {
     throw new ReportFormatError(`not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   if (!isObject(data)) throw new ReportFormatError("not a tgbench report: expected a JSON object");
-  if (data.schema !== REPORT_SCHEMA) {
+  if (data.schema !== REPORT_SCHEMA && data.schema !== REPORT_SCHEMA_V1) {
     const found = data.schema === undefined ? "no schema" : `schema ${JSON.stringify(data.schema)}`;
     throw new ReportFormatError(`not a ${REPORT_SCHEMA} report (${found})`);
   }
@@ -37,7 +39,7 @@ export function parseReport(text: string): Report {
       throw new ReportFormatError(`cells[${i}] is not a cell (bot, mode, ratePerSecond, trials)`);
     }
   }
-  return data as unknown as Report;
+  return data.schema === REPORT_SCHEMA_V1 ? upgradeReportV1(data) : (data as unknown as Report);
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

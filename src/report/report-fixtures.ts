@@ -8,9 +8,19 @@ import type { LatencySummary } from "../metrics/latency-histogram.ts";
 import { computeLedger } from "../metrics/ledger.ts";
 import type { TimelineBucket } from "../metrics/timeline.ts";
 import { predictMode } from "../model/polling-model.ts";
-import type { ModeName } from "../runner/modes.ts";
-import { type CellResult, REPORT_SCHEMA, type Report, type TrialResult } from "../runner/results.ts";
-import type { ResolvedScenario } from "../runner/scenario.ts";
+import {
+  attemptedCellStatus,
+  type CellResult,
+  type FailureReason,
+  type ModeName,
+  REPORT_SCHEMA,
+  type Report,
+  type ResolvedScenario,
+  type StartFailure,
+  type TrialOutcome,
+  type TrialResult,
+  type UnsupportedReason,
+} from "../results/index.ts";
 
 /** What a fixture trial looks like; everything else follows from these. */
 export interface TrialShape {
@@ -31,7 +41,26 @@ export interface TrialShape {
   sustained?: boolean;
   backlog?: number;
   durationSeconds?: number;
-  error?: string | null;
+  /** Default: completed. */
+  outcome?: TrialOutcome;
+}
+
+/** The outcome of a trial that Ctrl-C stopped. */
+export const CANCELLED: TrialOutcome = { kind: "cancelled" };
+
+/** The outcome of a trial whose bot exited under measurement. */
+export function botExitedOutcome(message: string, stderrTail = ""): TrialOutcome {
+  return { kind: "bot-exited", message, exit: { code: 1, signal: null }, stderrTail };
+}
+
+/** Why a cell did not run (a bot without that mode). */
+export function unsupported(message: string): UnsupportedReason {
+  return { kind: "mode-not-supported", message };
+}
+
+/** A bot that did not start in trial `trial`. */
+export function startFailure(message: string, stderrTail = "", trial = 1): StartFailure {
+  return { kind: "bot-failed-to-start", trial, message, stderrTail };
 }
 
 export function latencySummary(p50Us: number, tail = 2, count = 100): LatencySummary {
@@ -139,7 +168,7 @@ export function fixtureTrial(mode: ModeName, ratePerSecond: number, shape: Trial
       answered === generated ? 1 : answered / Math.max(1, generated),
       p50Us,
     ),
-    error: shape.error ?? null,
+    outcome: shape.outcome ?? { kind: "completed" },
   };
 }
 
@@ -182,13 +211,17 @@ function fixtureTimeline(
   });
 }
 
-/** A cell with the given trials (none: skipped with `skipped` as the reason). */
+/**
+ * A cell with the given trials. Its status follows from them (failed when a trial's bot exited or
+ * its ledger is off) and from `problem`: unsupported (with no trials) for an
+ * {@link UnsupportedReason}, failed for a {@link FailureReason} of an attempt without a trial.
+ */
 export function fixtureCell(
   bot: string,
   mode: ModeName,
   ratePerSecond: number,
   trials: TrialResult[],
-  skipped: string | null = null,
+  problem: UnsupportedReason | FailureReason | null = null,
 ): CellResult {
   const prediction =
     mode === "short-polling"
@@ -196,7 +229,11 @@ export function fixtureCell(
       : mode === "long-polling"
         ? predictMode(mode, { ratePerSecond, timeoutSeconds: 30 })
         : predictMode(mode, { ratePerSecond });
-  return { bot, framework: bot, mode, ratePerSecond, settings: {}, trials, skipped, prediction };
+  const base = { bot, framework: bot, mode, ratePerSecond, settings: {}, prediction };
+  if (problem !== null && !("trial" in problem)) {
+    return { ...base, trials: [], status: "unsupported", reason: problem };
+  }
+  return { ...base, trials, ...attemptedCellStatus(trials, problem === null ? [] : [problem]) };
 }
 
 /** A report around `cells`, its scenario listing the cells' bots, modes and rates. */
@@ -275,13 +312,10 @@ export function realisticReport(): Report {
       for (const rate of [1, 20, 200]) {
         if (bot === "telegraf" && mode === "short-polling") {
           cells.push(
-            fixtureCell(
-              bot,
-              mode,
-              rate,
-              [],
-              "telegraf cannot short-poll: its getUpdates timeout is fixed at 50 s",
-            ),
+            fixtureCell(bot, mode, rate, [], {
+              kind: "poll-timeout-fixed",
+              message: "telegraf cannot short-poll: its getUpdates timeout is fixed at 50 s",
+            }),
           );
           continue;
         }
@@ -304,7 +338,14 @@ export function realisticReport(): Report {
             emptyGetUpdates: mode === "short-polling" && rate === 1 ? 1 : 0,
             botCpuMs: rate === 1 ? 0 : generated * (mode === "webhook" ? 0.8 : 1.1) * slowness,
             botPeakRssBytes: (60 + 20 * slowness + trial) * 1024 * 1024,
-            error: behind && trial === 2 ? "bot exited during the trial (code 1)\n    at <anonymous>" : null,
+            ...(behind && trial === 2
+              ? {
+                  outcome: botExitedOutcome(
+                    "grammy (short-polling) exited during the run (code 1)",
+                    "    at <anonymous>",
+                  ),
+                }
+              : {}),
           });
         });
         cells.push(fixtureCell(bot, mode, rate, trials));

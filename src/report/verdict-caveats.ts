@@ -1,5 +1,5 @@
-import type { Report } from "../runner/results.ts";
-import type { CellSummary } from "./cell-summary.ts";
+import type { Report } from "../results/index.ts";
+import { type CellSummary, unmeasuredAttempts } from "./cell-summary.ts";
 import { modeWords } from "./figures.ts";
 import { ratesWords } from "./verdict-text.ts";
 import type { RateVerdict } from "./verdict-types.ts";
@@ -34,7 +34,7 @@ export function verdictCaveats(
   const partlyFailed = summaries.filter((x) => x.status !== "failed" && x.failedTrials > 0);
   if (partlyFailed.length > 0) {
     caveats.push(
-      `Failed trials are left out of the figures: ${named(partlyFailed, (x) => `${x.label} (${x.failedTrials} of ${x.cell.trials.length + (x.cell.skipped !== null ? 1 : 0)})`)}.`,
+      `Failed trials are left out of the figures: ${named(partlyFailed, (x) => `${x.label} (${x.failedTrials} of ${x.cell.trials.length + unmeasuredAttempts(x.cell)})`)}.`,
     );
   }
   const unbalanced = summaries.filter((x) => x.unbalancedTrials > 0);

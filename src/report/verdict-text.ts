@@ -2,7 +2,7 @@
  * The verdict's wording. Sentences are built from the figures in {@link RateVerdict}; nothing
  * here decides anything a reader could not check against the tables.
  */
-import type { ModeName } from "../runner/modes.ts";
+import type { ModeName } from "../results/index.ts";
 import type { CellSummary } from "./cell-summary.ts";
 import { formatCount, formatRatio, formatUs, modeWords, rateWords } from "./figures.ts";
 import { type ModeComparison, type RateVerdict, SAME_FIGURE_RATIO } from "./verdict-types.ts";

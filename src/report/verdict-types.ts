@@ -1,5 +1,5 @@
 /** What a verdict is made of, and the thresholds its wording uses. */
-import type { ModeName } from "../runner/modes.ts";
+import type { ModeName } from "../results/index.ts";
 import type { CellSummary } from "./cell-summary.ts";
 
 /** Two figures closer than this ratio are called "about the same". */

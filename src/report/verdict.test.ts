@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { ModeName } from "../runner/modes.ts";
-import type { CellResult, Report } from "../runner/results.ts";
+import type { CellResult, ModeName, Report } from "../results/index.ts";
 import { summarizeCell } from "./cell-summary.ts";
 import {
+  botExitedOutcome,
   fixtureCell,
   fixtureReport,
   fixtureTrial,
   realisticReport,
+  startFailure,
   type TrialShape,
 } from "./report-fixtures.ts";
 import { compareModes, computeVerdict } from "./verdict.ts";
@@ -17,7 +18,7 @@ const cell = (bot: string, mode: ModeName, rate: number, shape: TrialShape = {})
   fixtureCell(bot, mode, rate, [fixtureTrial(mode, rate, shape)]);
 
 const unsupported = (bot: string, mode: ModeName, rate: number) =>
-  fixtureCell(bot, mode, rate, [], `${bot} cannot ${mode}`);
+  fixtureCell(bot, mode, rate, [], { kind: "mode-not-supported", message: `${bot} cannot ${mode}` });
 
 /** Three modes of one bot at one rate: short polling slow and wasteful, webhook fastest. */
 const threeModes = (bot: string, rate: number, empty = 3): CellResult[] => [
@@ -115,7 +116,7 @@ const CASES: Case[] = [
     name: "a bot that failed to start is left out and named",
     report: fixtureReport([
       ...threeModes("a", 1),
-      fixtureCell("b", "webhook", 1, [], "bot failed to start: exited with code 3\nstack"),
+      fixtureCell("b", "webhook", 1, [], startFailure("exited with code 3", "stack")),
     ]),
     headline: [/webhook sent none and answered 2× faster/],
     caveats: [
@@ -128,7 +129,7 @@ const CASES: Case[] = [
       cell("a", "long-polling", 10, { p50Us: 4_000 }),
       fixtureCell("a", "webhook", 10, [
         fixtureTrial("webhook", 10, { trial: 1, p50Us: 2_000 }),
-        fixtureTrial("webhook", 10, { trial: 2, p50Us: 90_000, error: "bot exited" }),
+        fixtureTrial("webhook", 10, { trial: 2, p50Us: 90_000, outcome: botExitedOutcome("bot exited") }),
       ]),
     ]),
     headline: [/webhook answered 2× faster at p99 than long polling \(4 ms vs 8 ms\)/],
@@ -168,7 +169,7 @@ const CASES: Case[] = [
     name: "nothing measured",
     report: fixtureReport([
       unsupported("a", "short-polling", 1),
-      fixtureCell("a", "webhook", 1, [], "bot failed to start: no"),
+      fixtureCell("a", "webhook", 1, [], startFailure("no")),
     ]),
     headline: [/^Nothing was measured: 1 cell unsupported, 1 cell failed\.$/],
   },

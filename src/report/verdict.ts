@@ -4,8 +4,7 @@
  * in both at the same rate (medians over those bots), so a fast framework measured in one mode
  * only cannot make that mode look fast.
  */
-import type { ModeName } from "../runner/modes.ts";
-import type { Report } from "../runner/results.ts";
+import type { ModeName, Report } from "../results/index.ts";
 import { type CellSummary, summarizeCell } from "./cell-summary.ts";
 import { median } from "./figures.ts";
 import { verdictCaveats } from "./verdict-caveats.ts";

@@ -1,4 +1,4 @@
-import type { CellResult, TrialResult } from "./results.ts";
+import type { CellResult, FailureReason, TrialResult, UnsupportedReason } from "../results/index.ts";
 import type { Cell } from "./scenario.ts";
 
 /**
@@ -7,7 +7,7 @@ import type { Cell } from "./scenario.ts";
  */
 export type RunnerEvent =
   | { type: "cell-start"; cell: Cell; index: number; total: number }
-  | { type: "cell-skipped"; cell: Cell; index: number; total: number; reason: string }
+  | { type: "cell-skipped"; cell: Cell; index: number; total: number; reason: UnsupportedReason }
   | { type: "bot-starting"; cell: Cell; trial: number }
   | {
       type: "trial-progress";
@@ -19,7 +19,8 @@ export type RunnerEvent =
       pending: number;
     }
   | { type: "trial-end"; cell: Cell; trial: number; result: TrialResult }
-  | { type: "trial-failed"; cell: Cell; trial: number; error: string }
+  /** A trial that produced no result (its bot did not start, the warm-up failed). */
+  | { type: "trial-failed"; cell: Cell; trial: number; reason: FailureReason }
   | { type: "cell-end"; cell: Cell; index: number; total: number; result: CellResult }
   /** One line worth telling the user outside any cell (a Python venv created, Python bots skipped). */
   | { type: "notice"; message: string };

@@ -1,7 +1,7 @@
+import type { ModeName } from "../results/index.ts";
 import type { BotMode } from "../subjects/registry.ts";
 
-/** The delivery modes tgbench compares. */
-export type ModeName = "short-polling" | "long-polling" | "webhook";
+export type { ModeName };
 
 /** What a mode needs from a cell to configure the bot. */
 export interface ModeSettings {

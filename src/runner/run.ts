@@ -1,19 +1,20 @@
 import { cpus, totalmem } from "node:os";
 import { type Prediction, predictMode } from "../model/polling-model.ts";
-import { SubjectError } from "../subjects/bot-process.ts";
-import { pythonRequired } from "../subjects/python-env.ts";
-import type { RunnerEventSink } from "./events.ts";
 import {
+  attemptedCellStatus,
   type CellResult,
+  type FailureReason,
   type MachineInfo,
   REPORT_SCHEMA,
   type Report,
   type TrialResult,
-} from "./results.ts";
+} from "../results/index.ts";
+import { pythonRequired } from "../subjects/python-env.ts";
+import type { RunnerEventSink } from "./events.ts";
 import { prepareRuntimes } from "./runtimes.ts";
 import { type Cell, cellsOf, type ResolvedScenario } from "./scenario.ts";
 import { cellSettings, effectivePollTimeoutSeconds, unsupportedReason } from "./subject-launch.ts";
-import { runTrial } from "./trial.ts";
+import { runTrial, type TrialAttempt, type TrialContext } from "./trial.ts";
 
 /** Loopback round trip assumed by the model (ms); the measured figures sit beside it. */
 const MODEL_RTT_MS = 0.2;
@@ -85,30 +86,41 @@ async function runCell(
     settings: cellSettings(scenario, cell),
     prediction: predictionFor(scenario, cell),
   };
-  const reason = unsupportedReason(cell) ?? unavailable.get(cell.subject.name) ?? null;
+  const missingRuntime = unavailable.get(cell.subject.name);
+  const reason =
+    unsupportedReason(cell) ??
+    (missingRuntime === undefined ? null : { kind: "runtime-unavailable" as const, message: missingRuntime });
   if (reason !== null) {
     emit({ type: "cell-skipped", cell, index, total, reason });
-    return { ...base, trials: [], skipped: reason };
+    return { ...base, trials: [], status: "unsupported", reason };
   }
   emit({ type: "cell-start", cell, index, total });
   const trials: TrialResult[] = [];
-  let skipped: string | null = null;
+  const unmeasured: FailureReason[] = [];
   for (let trial = 1; trial <= scenario.trials && !signal.aborted; trial++) {
-    try {
-      const result = await runTrial({ scenario, cell, cellIndex: index, trial, signal, emit });
-      trials.push(result);
-      emit({ type: "trial-end", cell, trial, result });
-    } catch (error: unknown) {
-      const message = error instanceof Error ? error.message : String(error);
-      emit({ type: "trial-failed", cell, trial, error: message });
-      skipped =
-        error instanceof SubjectError ? `bot failed to start: ${message}` : `trial failed: ${message}`;
+    const attempt = await attemptTrial({ scenario, cell, cellIndex: index, trial, signal, emit });
+    if (attempt.kind === "cancelled") break;
+    if (attempt.kind === "not-measured") {
+      emit({ type: "trial-failed", cell, trial, reason: attempt.reason });
+      unmeasured.push(attempt.reason);
       break;
     }
+    trials.push(attempt.result);
+    emit({ type: "trial-end", cell, trial, result: attempt.result });
   }
-  const result: CellResult = { ...base, trials, skipped };
+  const result: CellResult = { ...base, trials, ...attemptedCellStatus(trials, unmeasured) };
   emit({ type: "cell-end", cell, index, total, result });
   return result;
+}
+
+/** A trial attempt; a fault of the harness itself (an exception) is a failure of the cell, not of the run. */
+async function attemptTrial(ctx: TrialContext): Promise<TrialAttempt> {
+  try {
+    return await runTrial(ctx);
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: "not-measured", reason: { kind: "harness-error", trial: ctx.trial, message } };
+  }
 }
 
 function predictionFor(scenario: ResolvedScenario, cell: Cell): Prediction | null {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { formatLedger } from "../metrics/ledger.ts";
-import type { TrialResult } from "./results.ts";
+import type { TrialResult } from "../results/index.ts";
 import { runScenario } from "./run.ts";
 import { resolveScenario, type ScenarioOptions } from "./scenario.ts";
 
@@ -23,7 +23,7 @@ async function runOne(options: ScenarioOptions): Promise<TrialResult> {
   const report = await runScenario(scenario, { toolVersion: "test" });
   assert.equal(report.cells.length, 1);
   const cell = report.cells[0]!;
-  assert.equal(cell.skipped, null, cell.skipped ?? "");
+  assert.notEqual(cell.status, "unsupported");
   assert.equal(cell.trials.length, 1);
   return cell.trials[0]!;
 }
@@ -32,7 +32,7 @@ describe("a short run per mode with the reference bot", () => {
   for (const mode of ["short-polling", "long-polling", "webhook"] as const) {
     test(`${mode}: every update is answered, the ledger balances and the counters agree`, async () => {
       const t = await runOne({ modes: [mode], pollIntervalMs: 200 });
-      assert.equal(t.error, null);
+      assert.equal(t.outcome.kind, "completed");
       assert.ok(t.ledger.balanced, formatLedger(t.ledger));
       assert.equal(t.ledger.generated, 40, "1 s at a constant 40/s");
       assert.equal(t.ledger.answered, t.ledger.generated);
@@ -82,7 +82,8 @@ describe("a bot killed in the middle of a run", () => {
       durationMs: 4_000,
       handlerDelayMs: 300,
     });
-    assert.match(t.error ?? "", /the bot exited/);
+    assert.equal(t.outcome.kind, "bot-exited");
+    assert.deepEqual(t.outcome.kind === "bot-exited" ? t.outcome.exit : null, { code: 0, signal: null });
     assert.ok(t.ledger.balanced, formatLedger(t.ledger));
     assert.ok(t.ledger.generated < 160, "the schedule stopped feeding a dead bot");
     assert.ok(t.ledger.deliveredUnanswered > 0, `in flight when killed: ${formatLedger(t.ledger)}`);
@@ -109,7 +110,11 @@ describe("bots that cannot start", () => {
     const report = await runScenario(scenario, { toolVersion: "test" });
     const cell = report.cells[0]!;
     assert.equal(cell.trials.length, 0);
-    assert.match(cell.skipped ?? "", /exited during start-up \(code 3\)/);
-    assert.match(cell.skipped ?? "", /no token for you/);
+    assert.equal(cell.status, "failed");
+    const [reason] = cell.status === "failed" ? cell.reasons : [];
+    assert.equal(reason?.kind, "bot-failed-to-start");
+    assert.equal(reason?.trial, 1);
+    assert.match(reason?.message ?? "", /exited during start-up \(code 3\)/);
+    assert.match(reason?.kind === "bot-failed-to-start" ? reason.stderrTail : "", /^no token for you$/);
   });
 });

@@ -6,6 +6,7 @@ import {
   parseTimeline,
   type TrafficOptions,
 } from "../generator/index.ts";
+import type { ResolvedScenario, SubjectRef } from "../results/index.ts";
 import { BUILT_IN_SUBJECTS, type BuiltInSubject, isBuiltInSubject } from "../subjects/registry.ts";
 import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from "./defaults.ts";
 import { isModeName, MODE_NAMES, type ModeName } from "./modes.ts";
@@ -52,39 +53,7 @@ export interface ScenarioOptions {
   mix?: { text?: number; command?: number; callback?: number };
 }
 
-/** One bot under test as the runner sees it. */
-export interface SubjectRef {
-  name: string;
-  builtIn: BuiltInSubject | undefined;
-  command: string | undefined;
-  modes: readonly ("polling" | "webhook")[];
-}
-
-export interface ResolvedScenario {
-  name: string;
-  description: string;
-  subjects: SubjectRef[];
-  modes: ModeName[];
-  ratesPerSecond: number[];
-  arrival: ArrivalProcessName;
-  timelineMs: number[] | null;
-  durationMs: number;
-  maxUpdates: number | null;
-  warmupUpdates: number;
-  trials: number;
-  seed: string | number;
-  pollIntervalMs: number;
-  pollTimeoutSeconds: number | null;
-  webhookMaxConnections: number;
-  webhookReply: boolean;
-  handlerDelayMs: number;
-  antiBusyLoop: boolean;
-  drainTimeoutMs: number;
-  startupTimeoutMs: number;
-  users: number;
-  groups: number;
-  mix: { text: number; command: number; callback: number };
-}
+export type { ResolvedScenario, SubjectRef };
 
 /** One cell of the sweep: a bot, a mode, a rate. */
 export interface Cell {

@@ -1,3 +1,4 @@
+import type { UnsupportedReason } from "../results/index.ts";
 import type { LaunchSpec } from "../subjects/bot-process.ts";
 import { venvPython } from "../subjects/python-env.ts";
 import { type BotMode, scriptPath } from "../subjects/registry.ts";
@@ -5,12 +6,17 @@ import { MODES } from "./modes.ts";
 import type { Cell, ResolvedScenario } from "./scenario.ts";
 
 /** Whether a cell can run, and why not. */
-export function unsupportedReason(cell: Cell): string | null {
+export function unsupportedReason(cell: Cell): UnsupportedReason | null {
   const botMode: BotMode = MODES[cell.mode].botMode;
-  if (!cell.subject.modes.includes(botMode)) return `${cell.subject.name} has no ${botMode} mode`;
+  if (!cell.subject.modes.includes(botMode)) {
+    return { kind: "mode-not-supported", message: `${cell.subject.name} has no ${botMode} mode` };
+  }
   const builtIn = cell.subject.builtIn;
   if (cell.mode === "short-polling" && builtIn !== undefined && !builtIn.pollTimeoutConfigurable) {
-    return `${cell.subject.name} cannot short-poll: its getUpdates timeout is fixed at ${builtIn.defaultPollTimeoutSeconds} s`;
+    return {
+      kind: "poll-timeout-fixed",
+      message: `${cell.subject.name} cannot short-poll: its getUpdates timeout is fixed at ${builtIn.defaultPollTimeoutSeconds} s`,
+    };
   }
   return null;
 }

@@ -5,8 +5,8 @@ import type { computeLedger } from "../metrics/ledger.ts";
 import { clockTicksPerSecond, readProcessStats } from "../metrics/process-sampler.ts";
 import type { ReplyMatcher } from "../metrics/reply-matcher.ts";
 import type { Timeline, TimelineBucket } from "../metrics/timeline.ts";
+import type { TrialOutcome, TrialResult } from "../results/index.ts";
 import type { BotProcess } from "../subjects/bot-process.ts";
-import type { TrialResult } from "./results.ts";
 
 const EARLY_DELIVERIES_LIMIT = 10_000;
 
@@ -28,7 +28,7 @@ export interface TrialTotals {
   botCpuMs: number | null;
   botPeakRssBytes: number | null;
   timeline: TimelineBucket[];
-  error: string | null;
+  outcome: TrialOutcome;
   computeLedger: typeof computeLedger;
 }
 
@@ -188,10 +188,6 @@ export class TrialProbe {
     }
   }
 
-  botExitMessage(): string {
-    return `the bot exited during the run\n${this.bot.stderr.toString().trim().split("\n").slice(-10).join("\n")}`;
-  }
-
   result(t: TrialTotals): TrialResult {
     const counters = this.#api.control.counters(this.#token);
     const answered = this.matcher.counts.matched;
@@ -249,7 +245,7 @@ export class TrialProbe {
         answeredPerSecond: seconds > 0 ? answered / seconds : 0,
         backlogAtScheduleEnd: t.backlogAtScheduleEnd,
         sustained:
-          t.error === null &&
+          t.outcome.kind === "completed" &&
           this.matcher.unansweredCount === 0 &&
           t.backlogAtScheduleEnd <= Math.max(10, t.ratePerSecond),
       },
@@ -271,7 +267,7 @@ export class TrialProbe {
       },
       counters,
       timeline: t.timeline,
-      error: t.error,
+      outcome: t.outcome,
     };
   }
 

@@ -5,9 +5,10 @@ import { computeLedger } from "../metrics/ledger.ts";
 import { harnessCpuMs, readProcessStats } from "../metrics/process-sampler.ts";
 import { ReplyMatcher } from "../metrics/reply-matcher.ts";
 import { Timeline } from "../metrics/timeline.ts";
-import { type BotProcess, launchBot } from "../subjects/bot-process.ts";
+import type { FailureReason, TrialOutcome, TrialResult } from "../results/index.ts";
+import { type BotProcess, launchBot, SubjectError } from "../subjects/bot-process.ts";
+import { botExited, exitText, startFailure, warmUpFailure } from "./bot-outcomes.ts";
 import type { RunnerEventSink } from "./events.ts";
-import type { TrialResult } from "./results.ts";
 import { type Cell, type ResolvedScenario, trafficFor } from "./scenario.ts";
 import { startSchedule } from "./scheduler.ts";
 import { subjectLaunchSpec } from "./subject-launch.ts";
@@ -32,11 +33,20 @@ export interface TrialContext {
 }
 
 /**
- * One trial of one cell: a fresh fake API, the bot started against it, a warm-up that is not
- * measured, the open-model schedule, a drain, and the figures. Failures of the bot are outcomes
- * (`error` in the result), not exceptions, once measuring has begun.
+ * What became of one attempt at a trial: measured (whatever its outcome), stopped before measuring
+ * by a failure (the bot did not start, the warm-up failed), or cancelled before measuring.
  */
-export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
+export type TrialAttempt =
+  | { kind: "measured"; result: TrialResult }
+  | { kind: "not-measured"; reason: FailureReason }
+  | { kind: "cancelled" };
+
+/**
+ * One trial of one cell: a fresh fake API, the bot started against it, a warm-up that is not
+ * measured, the open-model schedule, a drain, and the figures. What the bot does is an outcome
+ * (data in the attempt), not an exception; only a fault of the harness itself throws.
+ */
+export async function runTrial(ctx: TrialContext): Promise<TrialAttempt> {
   const { scenario, cell, trial } = ctx;
   const api = await startFakeApi({
     antiBusyLoop: scenario.antiBusyLoop,
@@ -50,9 +60,16 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   try {
     const spec = subjectLaunchSpec(scenario, cell, token, api.apiRoot);
     ctx.emit({ type: "bot-starting", cell, trial });
-    bot = await launchBot(spec, api, ctx.signal);
-    await warmUp(api, token, bot, scenario, cell.ratePerSecond, ctx.signal);
-    return await measure(ctx, api, token, bot);
+    try {
+      bot = await launchBot(spec, api, ctx.signal);
+    } catch (error: unknown) {
+      if (ctx.signal.aborted) return { kind: "cancelled" };
+      if (error instanceof SubjectError) return { kind: "not-measured", reason: startFailure(trial, error) };
+      throw error;
+    }
+    const warmUpEnd = await warmUp(api, token, bot, ctx);
+    if (warmUpEnd !== null) return warmUpEnd;
+    return { kind: "measured", result: await measure(ctx, api, token, bot) };
   } finally {
     // Stop the bot and close the fake API together: a polling bot's last getUpdates (many
     // frameworks confirm the offset on the way out) would otherwise be held 3 s by Telegram's
@@ -72,10 +89,10 @@ async function warmUp(
   api: FakeApi,
   token: string,
   bot: BotProcess,
-  scenario: ResolvedScenario,
-  ratePerSecond: number,
-  signal: AbortSignal,
-) {
+  ctx: TrialContext,
+): Promise<Exclude<TrialAttempt, { kind: "measured" }> | null> {
+  const { scenario, signal, trial } = ctx;
+  const ratePerSecond = ctx.cell.ratePerSecond;
   const count = scenario.warmupUpdates;
   if (count > 0) {
     const spacingMs = Math.min(1000 / ratePerSecond, WARMUP_SEND_MAX_MS / count);
@@ -97,16 +114,19 @@ async function warmUp(
     (!webhook || api.control.webhookInfo(token).pending_update_count === 0);
   const deadline = performance.now() + scenario.startupTimeoutMs;
   while (!settled()) {
-    if (!bot.running) throw new Error(`${bot.label} exited during warm-up\n${bot.stderr}`);
-    if (signal.aborted) throw new Error("cancelled");
+    if (!bot.running) {
+      const message = `${bot.label} exited during warm-up (${exitText(bot.exit)})`;
+      return { kind: "not-measured", reason: warmUpFailure(trial, bot, message) };
+    }
+    if (signal.aborted) return { kind: "cancelled" };
     if (performance.now() > deadline) {
-      throw new Error(
-        `${bot.label} answered ${api.control.counters(token).messagesSent}/${count} warm-up updates in time`,
-      );
+      const message = `${bot.label} answered ${api.control.counters(token).messagesSent}/${count} warm-up updates in ${scenario.startupTimeoutMs} ms`;
+      return { kind: "not-measured", reason: warmUpFailure(trial, bot, message) };
     }
     await sleep(DRAIN_POLL_MS);
   }
   api.control.reset(token);
+  return null;
 }
 
 async function measure(
@@ -145,7 +165,7 @@ async function measure(
       pending: probe.matcher.unansweredCount,
     });
   }, 1_000);
-  let error: string | null = null;
+  let outcome: TrialOutcome = { kind: "completed" };
   // Stop feeding the bot on Ctrl-C or when it dies. (Not AbortSignal.any: it would leave a
   // listener on the run's signal for every trial.)
   const stopSchedule = new AbortController();
@@ -176,8 +196,8 @@ async function measure(
     });
     const scheduleEndMs = performance.now();
     const backlogAtScheduleEnd = probe.matcher.unansweredCount;
-    if (schedule.aborted) error = ctx.signal.aborted ? "cancelled" : probe.botExitMessage();
-    else error = await drain(probe, scenario.drainTimeoutMs, ctx.signal);
+    if (schedule.aborted) outcome = ctx.signal.aborted ? { kind: "cancelled" } : botExited(bot);
+    else outcome = await drain(probe, scenario.drainTimeoutMs, ctx.signal);
     probe.sample(timeline);
     const endMs = performance.now();
     const botEnd = bot.pid === undefined ? undefined : readProcessStats(bot.pid);
@@ -199,7 +219,7 @@ async function measure(
           : null,
       botPeakRssBytes: botEnd?.peakRssBytes ?? botStart?.peakRssBytes ?? null,
       timeline: timeline.toJSON(),
-      error,
+      outcome,
       computeLedger,
     });
   } finally {
@@ -211,15 +231,15 @@ async function measure(
 }
 
 /** Waits until every update is answered, the drain timeout passes, or the bot is gone. */
-async function drain(probe: TrialProbe, timeoutMs: number, signal: AbortSignal): Promise<string | null> {
+async function drain(probe: TrialProbe, timeoutMs: number, signal: AbortSignal): Promise<TrialOutcome> {
   const deadline = performance.now() + timeoutMs;
   while (probe.matcher.unansweredCount > 0) {
-    if (signal.aborted) return "cancelled";
-    if (!probe.bot.running) return probe.botExitMessage();
-    if (performance.now() >= deadline) return null;
+    if (signal.aborted) return { kind: "cancelled" };
+    if (!probe.bot.running) return botExited(probe.bot);
+    if (performance.now() >= deadline) break;
     await sleep(DRAIN_POLL_MS);
   }
-  return null;
+  return { kind: "completed" };
 }
 
 function* mapIterable<T, U>(items: Iterable<T>, map: (item: T) => U): Iterable<U> {

@@ -3,12 +3,7 @@ import type { LatencySummary } from "../metrics/latency-histogram.ts";
 import type { Ledger } from "../metrics/ledger.ts";
 import type { MatchCounts } from "../metrics/reply-matcher-types.ts";
 import type { TimelineBucket } from "../metrics/timeline.ts";
-import type { Prediction } from "../model/polling-model.ts";
-import type { ModeName } from "./modes.ts";
-import type { ResolvedScenario } from "./scenario.ts";
-
-/** Version of the report.json schema; bump on any incompatible change. */
-export const REPORT_SCHEMA = "tgbench/report@1";
+import type { TrialOutcome } from "./outcome.ts";
 
 /** What one trial of one cell measured. Figures are measured, never derived from a model. */
 export interface TrialResult {
@@ -73,39 +68,6 @@ export interface TrialResult {
   webhook: { attempts: number; retries: number; failures: number };
   counters: BotCounters;
   timeline: TimelineBucket[];
-  /** The trial ended early or the bot failed; the figures above cover what happened until then. */
-  error: string | null;
-}
-
-export interface CellResult {
-  bot: string;
-  framework: string;
-  mode: ModeName;
-  ratePerSecond: number;
-  /** Effective settings for this cell (poll interval, timeout, max_connections, webhook reply). */
-  settings: Record<string, string | number | boolean | null>;
-  /** null when the cell could not run (the reason is in `skipped`). */
-  trials: TrialResult[];
-  skipped: string | null;
-  /** The analytic model's figures for this mode and rate, shown beside the measurements. */
-  prediction: Prediction | null;
-}
-
-export interface MachineInfo {
-  cpus: number;
-  cpuModel: string;
-  totalMemoryBytes: number;
-  platform: string;
-  node: string;
-}
-
-export interface Report {
-  schema: typeof REPORT_SCHEMA;
-  tool: { name: "tgbench"; version: string };
-  createdAt: string;
-  machine: MachineInfo;
-  scenario: ResolvedScenario;
-  cells: CellResult[];
-  /** True when the run was interrupted (Ctrl-C) and the cells are partial. */
-  partial: boolean;
+  /** How the trial ended; when not `completed`, the figures above cover what happened until then. */
+  outcome: TrialOutcome;
 }

@@ -1,0 +1,36 @@
+import { formatLedger } from "../metrics/ledger.ts";
+import type { CellStatus } from "./cell-result.ts";
+import type { FailureReason } from "./outcome.ts";
+import type { TrialResult } from "./trial-result.ts";
+
+/** What makes a measured trial a failure: a bot that died under measurement, a ledger that does not balance. */
+export function trialFailures(t: TrialResult): FailureReason[] {
+  const reasons: FailureReason[] = [];
+  if (t.outcome.kind === "bot-exited") {
+    const { message, exit, stderrTail } = t.outcome;
+    reasons.push({ kind: "bot-exited", trial: t.trial, message, exit, stderrTail });
+  }
+  if (!t.ledger.balanced) {
+    reasons.push({
+      kind: "ledger-unbalanced",
+      trial: t.trial,
+      message: formatLedger(t.ledger),
+      discrepancy: t.ledger.discrepancy,
+    });
+  }
+  return reasons;
+}
+
+/**
+ * The status of a cell that was attempted: `failed` with every reason (the failures of attempts
+ * that produced no trial, then those of the measured trials, in trial order), else `ran`.
+ */
+export function attemptedCellStatus(
+  trials: readonly TrialResult[],
+  unmeasured: readonly FailureReason[],
+): CellStatus {
+  const reasons = [...unmeasured, ...trials.flatMap(trialFailures)].sort(
+    (a, b) => (a.trial ?? Number.MAX_SAFE_INTEGER) - (b.trial ?? Number.MAX_SAFE_INTEGER),
+  );
+  return reasons.length === 0 ? { status: "ran" } : { status: "failed", reasons };
+}

@@ -1,0 +1,29 @@
+/**
+ * What a run produced: the result types the runner writes and report/ and compare/ read, so that
+ * the reports depend on the results, not on how the runner is built.
+ */
+export type { CellResult, CellStatus } from "./cell-result.ts";
+export { attemptedCellStatus, trialFailures } from "./cell-status.ts";
+export type { ModeName } from "./mode-name.ts";
+export {
+  type BotExitedFailure,
+  describeFailure,
+  describeOutcome,
+  type ExitStatus,
+  endedBeforeMeasuring,
+  FAILURE_LABELS,
+  type FailureKind,
+  type FailureReason,
+  failureDetail,
+  type HarnessFailure,
+  type LedgerFailure,
+  outcomeDetail,
+  type StartFailure,
+  type TrialOutcome,
+  type TrialOutcomeKind,
+  type UnsupportedReason,
+  type WarmUpFailure,
+} from "./outcome.ts";
+export { type MachineInfo, REPORT_SCHEMA, type Report } from "./run-report.ts";
+export type { ResolvedScenario, SubjectRef } from "./scenario-record.ts";
+export type { TrialResult } from "./trial-result.ts";

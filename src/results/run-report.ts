@@ -1,0 +1,30 @@
+import type { CellResult } from "./cell-result.ts";
+import type { ResolvedScenario } from "./scenario-record.ts";
+
+/**
+ * Version of the report.json schema; bump on any incompatible change. @2: trial `outcome` and
+ * cell `status` as data (they replaced the `error` and `skipped` strings of @1, which
+ * src/results/upgrade-v1.ts still reads).
+ */
+export const REPORT_SCHEMA = "tgbench/report@2";
+
+/** The machine a run measured on. */
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  totalMemoryBytes: number;
+  platform: string;
+  node: string;
+}
+
+/** Everything a run produced: what report.json holds, and what every renderer and compare read. */
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  tool: { name: "tgbench"; version: string };
+  createdAt: string;
+  machine: MachineInfo;
+  scenario: ResolvedScenario;
+  cells: CellResult[];
+  /** True when the run was interrupted (Ctrl-C) and the cells are partial. */
+  partial: boolean;
+}

@@ -1,0 +1,43 @@
+import type { ArrivalProcessName } from "../generator/index.ts";
+import type { BotMode, BuiltInSubject } from "../subjects/registry.ts";
+import type { ModeName } from "./mode-name.ts";
+
+/** One bot under test as a run saw it (and as report.json stores it). */
+export interface SubjectRef {
+  name: string;
+  /** The registry entry of a built-in bot; undefined for `--bot-command`. */
+  builtIn: BuiltInSubject | undefined;
+  command: string | undefined;
+  modes: readonly BotMode[];
+}
+
+/**
+ * A scenario with every option resolved (src/runner/scenario.ts resolves it once), stored in every
+ * report so that a result says exactly what was run.
+ */
+export interface ResolvedScenario {
+  name: string;
+  description: string;
+  subjects: SubjectRef[];
+  modes: ModeName[];
+  ratesPerSecond: number[];
+  arrival: ArrivalProcessName;
+  timelineMs: number[] | null;
+  durationMs: number;
+  maxUpdates: number | null;
+  warmupUpdates: number;
+  trials: number;
+  seed: string | number;
+  pollIntervalMs: number;
+  pollTimeoutSeconds: number | null;
+  webhookMaxConnections: number;
+  webhookReply: boolean;
+  handlerDelayMs: number;
+  antiBusyLoop: boolean;
+  drainTimeoutMs: number;
+  startupTimeoutMs: number;
+  users: number;
+  groups: number;
+  /** Shares of the update kinds (normalised: they sum to 1). */
+  mix: { text: number; command: number; callback: number };
+}
