@@ -15,6 +15,9 @@ import { formatUs } from "../src/report/figures.ts";
 import { describeFailure } from "../src/results/index.ts";
 import { runScenario } from "../src/runner/run.ts";
 import { resolveScenario } from "../src/runner/scenario.ts";
+import { registerBench } from "./index.ts";
+
+registerBench();
 
 const TARGET_RATE_PER_SECOND = 5_000;
 const TARGET_CPU_US_PER_UPDATE = 150;

@@ -12,6 +12,7 @@ import {
   type BuiltInSubject,
   scriptPath,
 } from "../../src/subjects/registry.ts";
+import { registerBench } from "../index.ts";
 import {
   CHATS,
   echoTestSupport,
@@ -20,6 +21,8 @@ import {
   type Scenario,
   SECRET,
 } from "./echo-test-support.ts";
+
+registerBench();
 
 const TOKEN = "123456789:tgbench-echo-test";
 const TEST_TIMEOUT_MS = 40_000;

@@ -10,8 +10,11 @@ import {
   type BuiltInSubject,
   scriptPath,
 } from "../../src/subjects/registry.ts";
+import { registerBench } from "../index.ts";
 import { BotProcess, WAIT_TIMEOUT_MS } from "./bot-process.ts";
 import { BOT_ENV_DEFAULTS, type BotEnv, parseBotEnv, webhookUrlFor } from "./env.mjs";
+
+registerBench();
 
 const BASE = {
   BOT_TOKEN: "123456789:secret",

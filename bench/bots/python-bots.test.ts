@@ -14,6 +14,7 @@ import { runScenario } from "../../src/runner/run.ts";
 import { resolveScenario } from "../../src/runner/scenario.ts";
 import { ensurePythonEnv, pythonRequired } from "../../src/subjects/python-env.ts";
 import { BUILT_IN_SUBJECTS, type BuiltInSubject, scriptPath } from "../../src/subjects/registry.ts";
+import { registerBench } from "../index.ts";
 import { BotProcess, waitFor } from "./bot-process.ts";
 import {
   echoTestSupport,
@@ -22,6 +23,8 @@ import {
   type Scenario,
   SECRET,
 } from "./echo-test-support.ts";
+
+registerBench();
 
 const TOKEN = "123456789:tgbench-python-test";
 const TEST_TIMEOUT_MS = 60_000;

@@ -1,8 +1,8 @@
 import type { ScenarioOptions } from "../../src/runner/scenario.ts";
 
 /**
- * Named scenarios (`tgbench run --scenario <name>`). Every option can be overridden on the
- * command line. `default` is what `npm run bench` runs.
+ * Named scenarios (`tgbench run --scenario <name>`), registered by bench/index.ts. Every option
+ * can be overridden on the command line. `default` is what `npm run bench` runs.
  */
 export const SCENARIOS: Record<string, ScenarioOptions> = {
   default: {
@@ -31,12 +31,4 @@ export const SCENARIOS: Record<string, ScenarioOptions> = {
     durationMs: 10_000,
     trials: 3,
   },
-};
-
-/** What `--quick` changes: a smoke run that still touches every cell of the sweep. */
-export const QUICK_OVERRIDES: ScenarioOptions = {
-  durationMs: 1_000,
-  warmupUpdates: 1,
-  trials: 1,
-  drainTimeoutMs: 3_000,
 };

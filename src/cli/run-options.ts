@@ -1,22 +1,22 @@
 import type { Argv } from "yargs";
-import { SCENARIOS } from "../../bench/scenarios/index.ts";
 import { ARRIVAL_PROCESSES } from "../generator/index.ts";
 import { MODE_NAMES } from "../runner/modes.ts";
 import type { ScenarioOptions } from "../runner/scenario.ts";
-import { BUILT_IN_SUBJECT_NAMES } from "../subjects/registry.ts";
+import { NAMED_SCENARIOS } from "../runner/scenario-registry.ts";
+import { BUILT_IN_SUBJECTS } from "../subjects/registry.ts";
 
 /** The options of `tgbench run`; every scenario option is also a flag. */
 export function runOptions<T>(y: Argv<T>) {
   return y
     .option("scenario", {
       type: "string",
-      choices: Object.keys(SCENARIOS),
-      describe: "A named scenario from bench/scenarios/",
+      choices: Object.keys(NAMED_SCENARIOS),
+      describe: "A named scenario (bench/scenarios/)",
     })
     .option("bot", {
       type: "array",
       string: true,
-      choices: BUILT_IN_SUBJECT_NAMES,
+      choices: Object.keys(BUILT_IN_SUBJECTS),
       describe: "Built-in bot(s) to measure",
     })
     .option("bot-command", {
@@ -98,8 +98,11 @@ const FLAG_TO_OPTION: ReadonlyArray<
 ];
 
 /** Command-line flags → scenario options (flags win over `--quick`, which wins over the named scenario). */
-export function scenarioOptionsFrom(args: RunArgs, quickOverrides: ScenarioOptions): ScenarioOptions {
-  const named = args.scenario === undefined ? {} : SCENARIOS[args.scenario];
+export function scenarioOptionsFrom(
+  args: RunArgs,
+  quickOverrides: Readonly<ScenarioOptions>,
+): ScenarioOptions {
+  const named = args.scenario === undefined ? {} : NAMED_SCENARIOS[args.scenario];
   const flags: Record<string, unknown> = {};
   for (const [flag, option, convert] of FLAG_TO_OPTION) {
     const value = (args as Record<string, unknown>)[flag];

@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
-import { QUICK_OVERRIDES } from "../../bench/scenarios/index.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { runDirectory, writeJobSummary, writeReport } from "../report/writer.ts";
+import { QUICK_OVERRIDES } from "../runner/defaults.ts";
 import { runScenario } from "../runner/run.ts";
 import { type ResolvedScenario, resolveScenario, ScenarioError } from "../runner/scenario.ts";
 import { printProgress } from "./progress.ts";

@@ -6,7 +6,7 @@ import { BUILT_IN_WORDS } from "./vocabulary.ts";
 describe("resolveContentOptions", () => {
   test("applies the defaults", () => {
     assert.deepEqual(resolveContentOptions(), {
-      mix: { text: 0.8, command: 0.15, callback: 0.05 },
+      mix: { text: 0.85, command: 0.15, callback: 0 },
       minTextChars: 8,
       maxTextChars: 64,
       commands: ["/start", "/help", "/echo"],

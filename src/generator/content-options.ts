@@ -12,7 +12,7 @@ export type UpdateMix = Readonly<Record<UpdateKind, number>>;
 export interface ContentOptions {
   /**
    * Relative weights of the kinds, each >= 0, at least one > 0. A given mix replaces the default
-   * as a whole: kinds it leaves out get weight 0. Default `{ text: 0.8, command: 0.15, callback: 0.05 }`.
+   * as a whole: kinds it leaves out get weight 0. Default `{ text: 0.85, command: 0.15, callback: 0 }`.
    */
   mix?: Partial<UpdateMix>;
   /** Shortest text in UTF-16 code units, correlation token included, >= 1. Default 8. */

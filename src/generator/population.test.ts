@@ -79,8 +79,8 @@ describe("createPopulation", () => {
 describe("resolvePopulationOptions", () => {
   test("applies the defaults", () => {
     assert.deepEqual(resolvePopulationOptions(), {
-      users: 1_000,
-      groups: 10,
+      users: 200,
+      groups: 5,
       groupSize: 20,
       groupShare: 0.2,
       groupType: "group",

@@ -15,9 +15,13 @@ function take<T>(items: Iterable<T>, count: number): T[] {
   return taken;
 }
 
+/** Every kind of update, button presses included (the default mix has none). */
+const MIX = { text: 0.8, command: 0.15, callback: 0.05 };
+
 const TRAFFIC: TrafficOptions = {
   arrivals: { process: "poisson", ratePerSecond: 200, maxCount: 20_000 },
   population: { users: 500, groups: 5, groupSize: 50 },
+  mix: MIX,
 };
 
 /** One stream of 20k specs, shared by the read-only checks below. */
@@ -47,9 +51,14 @@ describe("createUpdateStream", () => {
     }
   });
 
-  test("the default mix holds within tolerance over 20k updates", () => {
-    const expected = { text: 0.8, command: 0.15, callback: 0.05 };
-    for (const [kind, share] of Object.entries(expected)) {
+  test("the default mix has texts and commands, no button presses", () => {
+    const { mix: _, ...defaults } = TRAFFIC;
+    const kinds = new Set([...createUpdateStream(defaults, "default")].slice(0, 2_000).map((s) => s.kind));
+    assert.deepEqual([...kinds].sort(), ["command", "text"]);
+  });
+
+  test("the mix holds within tolerance over 20k updates", () => {
+    for (const [kind, share] of Object.entries(MIX)) {
       const observed = SPECS.filter((s) => s.kind === kind).length / SPECS.length;
       // 4 standard errors of a share at n = 20k is at most 0.0142.
       assert.ok(Math.abs(observed - share) < 0.015, `${kind}: ${observed}`);

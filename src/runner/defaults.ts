@@ -1,6 +1,10 @@
+import type { ScenarioOptions } from "./scenario.ts";
+
 /**
- * Every default of a scenario, in one place (the runner's options are resolved against these once,
- * in scenario.ts). Units are in the names.
+ * Every default of a scenario that is the runner's own, in one place (the runner's options are
+ * resolved against these once, in scenario.ts). The traffic's population and mix (`users`,
+ * `groups`, `mix`) are the generator's: their defaults are POPULATION_DEFAULTS and
+ * CONTENT_DEFAULTS in src/generator/defaults.ts, and nowhere else. Units are in the names.
  */
 export const SCENARIO_DEFAULTS = {
   name: "custom",
@@ -22,12 +26,15 @@ export const SCENARIO_DEFAULTS = {
   /** After the schedule ends, wait this long for the last replies. */
   drainTimeoutMs: 5_000,
   startupTimeoutMs: 20_000,
-  users: 200,
-  groups: 5,
-  textShare: 0.85,
-  commandShare: 0.15,
-  callbackShare: 0,
 } as const;
+
+/** What `tgbench run --quick` changes: a smoke run that still touches every cell of the sweep. */
+export const QUICK_OVERRIDES: Readonly<ScenarioOptions> = {
+  durationMs: 1_000,
+  warmupUpdates: 1,
+  trials: 1,
+  drainTimeoutMs: 3_000,
+};
 
 /** Hard bounds that keep every run finite (a load loop must stop by itself). */
 export const SCENARIO_LIMITS = {
@@ -35,4 +42,7 @@ export const SCENARIO_LIMITS = {
   maxRatePerSecond: 100_000,
   maxTrials: 100,
   maxUpdatesPerCell: 5_000_000,
+  /** The population is built up front: these bound its memory. */
+  maxUsers: 10_000_000,
+  maxGroups: 1_000_000,
 } as const;

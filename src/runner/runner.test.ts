@@ -1,12 +1,30 @@
 import assert from "node:assert/strict";
+import { basename, dirname } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { formatLedger } from "../metrics/ledger.ts";
 import type { TrialResult } from "../results/index.ts";
+import { registerBuiltInSubjects } from "../subjects/registry.ts";
 import { runScenario } from "./run.ts";
 import { resolveScenario, type ScenarioOptions } from "./scenario.ts";
 
 const REFERENCE_BOT = fileURLToPath(new URL("../../bench/bots/reference.mjs", import.meta.url));
+// The reference bot as the one built-in bot of these tests (bin/tgbench.mjs registers bench/'s catalog).
+registerBuiltInSubjects(
+  [
+    {
+      name: "reference",
+      description: "the reference echo bot",
+      framework: "undici",
+      scripts: { polling: basename(REFERENCE_BOT), webhook: basename(REFERENCE_BOT) },
+      defaultPollTimeoutSeconds: 30,
+      pollTimeoutConfigurable: true,
+      webhookReply: true,
+      runtime: "node",
+    },
+  ],
+  dirname(REFERENCE_BOT),
+);
 
 async function runOne(options: ScenarioOptions): Promise<TrialResult> {
   const scenario = resolveScenario({

@@ -4,9 +4,31 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, type TestContext, test } from "node:test";
 import { PythonEnvError } from "../subjects/python-env.ts";
+import { type BuiltInSubject, registerBuiltInSubjects } from "../subjects/registry.ts";
 import type { RunnerEvent } from "./events.ts";
 import { prepareRuntimes } from "./runtimes.ts";
 import { resolveScenario } from "./scenario.ts";
+
+/** Bots of both runtimes, registered as bench/ registers the real ones (only the runtime matters here). */
+const testBot = (name: string, runtime: BuiltInSubject["runtime"]): BuiltInSubject => ({
+  name,
+  description: `${name} (test entry)`,
+  framework: name,
+  scripts: { polling: `${name}.script`, webhook: `${name}.script` },
+  defaultPollTimeoutSeconds: 30,
+  pollTimeoutConfigurable: true,
+  webhookReply: false,
+  runtime,
+});
+registerBuiltInSubjects(
+  [
+    testBot("reference", "node"),
+    testBot("grammy", "node"),
+    testBot("aiogram", "python"),
+    testBot("ptb", "python"),
+  ],
+  tmpdir(),
+);
 
 /** Python options under which no interpreter can be found, in a throw-away directory. */
 async function noPython(t: TestContext) {

@@ -4,6 +4,8 @@ import {
   type ArrivalProcessName,
   type ArrivalSpec,
   parseTimeline,
+  resolveContentOptions,
+  resolvePopulationOptions,
   type TrafficOptions,
 } from "../generator/index.ts";
 import type { ResolvedScenario, SubjectRef } from "../results/index.ts";
@@ -121,8 +123,7 @@ export function resolveScenario(options: ScenarioOptions): ResolvedScenario {
       100,
       600_000,
     ),
-    users: integer("users", options.users ?? d.users, 1, 10_000_000),
-    groups: integer("groups", options.groups ?? d.groups, 0, 1_000_000),
+    ...resolvePopulation(options),
     mix: resolveMix(options.mix),
   };
   return resolved;
@@ -183,7 +184,7 @@ function resolveSubjects(options: ScenarioOptions): SubjectRef[] {
         `unknown bot "${name}"; choose from ${Object.keys(BUILT_IN_SUBJECTS).join(", ")} or use --bot-command`,
       );
     }
-    const builtIn: BuiltInSubject = BUILT_IN_SUBJECTS[name];
+    const builtIn: BuiltInSubject = BUILT_IN_SUBJECTS[name]!;
     return {
       name,
       builtIn,
@@ -193,19 +194,34 @@ function resolveSubjects(options: ScenarioOptions): SubjectRef[] {
   });
 }
 
+/**
+ * Users and groups: the generator's defaults and rules (checked here, once, at the boundary, so a
+ * bad value is a usage error before any bot starts), within the run's limits.
+ */
+function resolvePopulation(options: ScenarioOptions): Pick<ResolvedScenario, "users" | "groups"> {
+  const { users, groups } = generatorRules(() =>
+    resolvePopulationOptions({ users: options.users, groups: options.groups }),
+  );
+  if (users > SCENARIO_LIMITS.maxUsers)
+    throw new ScenarioError(`users must be at most ${SCENARIO_LIMITS.maxUsers}, got ${users}`);
+  if (groups > SCENARIO_LIMITS.maxGroups)
+    throw new ScenarioError(`groups must be at most ${SCENARIO_LIMITS.maxGroups}, got ${groups}`);
+  return { users, groups };
+}
+
+/** The mix as shares: the generator's default and rules. */
 function resolveMix(mix: ScenarioOptions["mix"]): ResolvedScenario["mix"] {
-  const d = SCENARIO_DEFAULTS;
-  const resolved = {
-    text: mix?.text ?? (mix === undefined ? d.textShare : 0),
-    command: mix?.command ?? (mix === undefined ? d.commandShare : 0),
-    callback: mix?.callback ?? (mix === undefined ? d.callbackShare : 0),
-  };
-  for (const [kind, share] of Object.entries(resolved)) {
-    if (!(share >= 0)) throw new ScenarioError(`mix share of ${kind} must be >= 0, got ${share}`);
+  return { ...generatorRules(() => resolveContentOptions({ mix })).mix };
+}
+
+/** Runs a generator resolver, turning its RangeError (which names the option) into a usage error. */
+function generatorRules<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error: unknown) {
+    if (error instanceof RangeError) throw new ScenarioError(error.message);
+    throw error;
   }
-  if (resolved.text + resolved.command + resolved.callback <= 0)
-    throw new ScenarioError("the mix has no update kind");
-  return resolved;
 }
 
 function readTimeline(file: string | undefined): number[] {
