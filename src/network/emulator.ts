@@ -77,7 +77,8 @@ export class NetworkEmulator {
         profile: this.profile,
         toward: target,
         target: { host: parsed.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(parsed.port || 80) },
-        rng: this.#rng.fork(key),
+        // Forked by target and order, not by origin: ports change from run to run, draws must not.
+        rng: this.#rng.fork(`${target}-${this.#countFor(target)}`),
         queue: this.#queue,
         timers: this.#timers,
       });
@@ -97,6 +98,12 @@ export class NetworkEmulator {
     const bareOrigin =
       parsed.pathname === "/" && parsed.search === "" && parsed.hash === "" && !url.endsWith("/");
     return bareOrigin ? routed.slice(0, -1) : routed;
+  }
+
+  #countFor(target: RelayTarget): number {
+    let n = 0;
+    for (const key of this.#starting.keys()) if (key.startsWith(`${target} `)) n++;
+    return n;
   }
 
   /** What every relay carried so far, and how punctual the shared queue was. */
