@@ -74,6 +74,9 @@ export function pollingClosedForm(input: ResolvedModelInput, d: Derived): Closed
   const limitOne = holdApplies && afterEmpty < TELEGRAM_RULES.antiBusyLoopLimitOneWindowMs;
 
   if (lam === 0) return idleClosedForm(input, d, holdApplies && timeoutMs === 0, figures, notes);
+  if (input.arrivals === "constant") {
+    return constantArrivals(input, d, { afterEmpty, afterNonEmpty, work, holdApplies }, figures, notes);
+  }
 
   let emptyShare: number;
   let meanCycleMs: number;
@@ -175,5 +178,64 @@ function idleClosedForm(
   figures.requestsPerHour = pollsPerHour;
   figures.requestsPerAnsweredUpdate = Number.POSITIVE_INFINITY;
   notes.push("no arrivals: no latency to predict");
+  return { figures, notes };
+}
+
+/**
+ * Constant arrivals, spacing Δ = 1/λ (what holds for them; otherwise the simulation):
+ * - short polling with windows of one length G (the bot never stretches them) and no hold (the
+ *   rule off, or λG ≥ 1 so that no call repeats its offset): windows tile time, each holds
+ *   ⌊λG⌋ or ⌈λG⌉ updates, so the empty share is max(0, 1 − λG) whatever the phase;
+ * - long polling with τ ≥ 3 s (or the rule off) and Δ ≥ W + g₁: each update finds a parked call
+ *   or a gap, and E = ⌊(Δ − W − g₁ + g₀)/(τ + ε + g₀)⌋ calls time out between two updates; when
+ *   E = 0 each update wakes a parked call and waits exactly W.
+ * Waits otherwise depend on the phase between arrivals and calls, which the closed forms leave to
+ * the simulation.
+ */
+function constantArrivals(
+  input: ResolvedModelInput,
+  d: Derived,
+  t: { afterEmpty: number; afterNonEmpty: number; work: number; holdApplies: boolean },
+  figures: ClosedFormResult["figures"],
+  notes: string[],
+): ClosedFormResult {
+  const { timeoutMs } = pollParams(input);
+  const lam = d.ratePerMs;
+  const spacingMs = 1 / lam;
+  let emptyShare: number | null = null;
+  let pollsPerUpdate: number | null = null;
+  let waitMs: number | null = null;
+  if (timeoutMs === 0 && t.afterEmpty === t.afterNonEmpty && (!t.holdApplies || lam * t.afterEmpty >= 1)) {
+    const g = t.afterEmpty;
+    emptyShare = Math.max(0, 1 - lam * g);
+    pollsPerUpdate = spacingMs / g;
+  } else if (timeoutMs > 0 && (!input.antiBusyLoop || timeoutMs >= HOLD_MS)) {
+    const g1 = t.afterNonEmpty;
+    const g0 = t.afterEmpty;
+    const slack = spacingMs - d.windowMs - g1;
+    if (slack >= 0) {
+      const empties = Math.floor((slack + g0) / (timeoutMs + d.serverTimerMs + g0));
+      emptyShare = empties / (1 + empties);
+      pollsPerUpdate = 1 + empties;
+      if (empties === 0) waitMs = d.windowMs;
+    }
+  }
+  if (emptyShare === null || pollsPerUpdate === null) {
+    notes.push("constant arrivals in this configuration: polling figures come from the simulation");
+    return { figures, notes };
+  }
+  const pollsPerHour = pollsPerUpdate * input.ratePerSecond * 3_600;
+  figures.emptyShare = emptyShare;
+  figures.pollsPerHour = pollsPerHour;
+  figures.emptyRequestsPerHour = pollsPerHour * emptyShare;
+  figures.requestsPerHour = pollsPerHour + input.ratePerSecond * 3_600;
+  figures.requestsPerAnsweredUpdate = pollsPerUpdate + 1;
+  if (waitMs !== null) {
+    figures.deliveryWaitMs = latencyFrom(waitMs, () => waitMs, d.injectionMs);
+    const shift = replyShiftMs(input, d, d.windowMs);
+    figures.endToEndMs = shiftLatency(figures.deliveryWaitMs, shift, shift);
+  } else {
+    notes.push("constant arrivals: delivery waits depend on the phase and come from the simulation");
+  }
   return { figures, notes };
 }

@@ -82,12 +82,25 @@ export function webhookClosedForm(input: ResolvedModelInput, d: Derived): Closed
     notes.push("no arrivals: no latency to predict");
     return { figures, notes };
   }
-  if (input.lossShare > 0 || input.arrivals !== "poisson") {
-    notes.push(
-      input.lossShare > 0
-        ? "losses make S depend on retransmissions: webhook latency comes from the simulation"
-        : "constant arrivals: webhook latency comes from the simulation",
-    );
+  if (input.lossShare > 0) {
+    notes.push("losses make S depend on retransmissions: webhook latency comes from the simulation");
+    return { figures, notes };
+  }
+  if (input.arrivals === "constant") {
+    // D/D/1: updates spaced 1/λ ≥ S never find the one connection busy.
+    if (mode.maxConnections === 1 && d.constant && d.ratePerMs * service.meanMs <= 1) {
+      figures.deliveryWaitMs = latencyFrom(0, () => 0, d.injectionMs);
+      const botKeepsUp =
+        !service.ackOnReceipt ||
+        input.bot.webhookHandlerConcurrency === Number.POSITIVE_INFINITY ||
+        d.ratePerMs * (d.handlerMs + d.callRoundTripMs) <= 1;
+      const shift = botKeepsUp ? service.replyShiftMs : null;
+      figures.endToEndMs = shiftLatency(figures.deliveryWaitMs, shift, shift);
+    } else {
+      notes.push(
+        "constant arrivals over several connections and chats: webhook latency comes from the simulation",
+      );
+    }
     return { figures, notes };
   }
   const wait = webhookWait(input, d, service, mode.maxConnections);
