@@ -59,6 +59,13 @@ describe("predict: each figure from the best source", () => {
     assert.equal(p.sources.deliveryWaitMs.p50Ms, "none");
   });
 
+  test("no arrivals: the polling rhythm from the closed form, no latency, no simulation needed", () => {
+    const p = predict({ ratePerSecond: 0, mode: { mode: "long-polling", timeoutSeconds: 30 } });
+    assert.equal(p.simulation, null);
+    assert.equal(p.figures.pollsPerHour, 120);
+    assert.equal(p.figures.endToEndMs.p50Ms, null);
+  });
+
   test("a webhook has no empty share; its ceiling is max_connections / S", () => {
     const p = predict(
       { ratePerSecond: 1, mode: { mode: "webhook" }, handlerMs: 50 },

@@ -75,8 +75,11 @@ export function predict(modelInput: ModelInput, options: PredictOptions = {}): M
         ? !ceilingExact
         : closed.figures[name] === null && !(name === "emptyShare" && input.mode.mode === "webhook"),
   );
-  const runSimulation = options.simulation !== false && missing;
-  const simulation = runSimulation ? simulate(modelInput, options.simulation || {}) : null;
+  const simulationOptions = options.simulation === false ? {} : (options.simulation ?? {});
+  // Without arrivals there is no latency to simulate unless a run length is given.
+  const idle = input.ratePerSecond === 0 && simulationOptions.durationMs === undefined;
+  const runSimulation = options.simulation !== false && missing && !idle;
+  const simulation = runSimulation ? simulate(modelInput, simulationOptions) : null;
   if (input.arrivals !== "poisson")
     notes.push("arrivals are not Poisson: the closed forms assume Poisson arrivals");
 
@@ -97,7 +100,7 @@ export function predict(modelInput: ModelInput, options: PredictOptions = {}): M
       if (ceilingExact || bound === null || simulation === null) {
         sources[name] = bound === null ? "none" : "closed-form";
       } else {
-        figures.throughputCeilingPerSecond = simulateCeiling(modelInput, bound, options.simulation || {});
+        figures.throughputCeilingPerSecond = simulateCeiling(modelInput, bound, simulationOptions);
         sources[name] = "simulation";
       }
     } else {
