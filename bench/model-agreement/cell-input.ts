@@ -5,7 +5,7 @@
  */
 import type { ModelInput, NetworkInput, SimulationOptions } from "../../src/model/index.ts";
 import { isBuiltInBotName } from "../../src/model/index.ts";
-import type { CellResult, Report, TrialResult } from "../../src/runner/results.ts";
+import type { CellResult, Report, TrialResult } from "../../src/results/index.ts";
 
 /** A setting of the cell as a number, or undefined when missing or not a number. */
 const numberSetting = (cell: CellResult, key: string): number | undefined => {
@@ -30,7 +30,8 @@ function networkOf(cell: CellResult): NetworkInput {
 
 /** Why a cell cannot be modelled, or null. */
 export function unmodelledReason(report: Report, cell: CellResult): string | null {
-  if (cell.trials.length === 0) return cell.skipped ?? "no trial";
+  if (cell.status === "unsupported") return cell.reason.message;
+  if (cell.trials.length === 0) return "no trial";
   if (!isBuiltInBotName(cell.bot)) return `no behaviour known for bot "${cell.bot}"`;
   if (cell.mode === "long-polling" && numberSetting(cell, "pollTimeoutSeconds") === undefined) {
     return "the long-polling timeout is not recorded";

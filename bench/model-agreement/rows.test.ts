@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { BOT_BEHAVIOURS } from "../../src/model/bot-behaviours.ts";
 import { predict } from "../../src/model/index.ts";
 import {
   fixtureCell,
   fixtureReport,
   fixtureTrial,
   latencySummary,
+  unsupported,
 } from "../../src/report/report-fixtures.ts";
+import { BENCH_BOTS } from "../bots/catalog.ts";
 import { agreementOf } from "./rows.ts";
 
 /** A short-polling trial measuring `emptyShare` over 1000 polls and `p50Ms` end to end. */
@@ -49,12 +52,18 @@ describe("model agreement rows", () => {
 
   test("cells the model cannot take are listed with the reason", () => {
     const custom = fixtureCell("my-bot", "webhook", 1, [fixtureTrial("webhook", 1)]);
-    const skipped = fixtureCell("reference", "webhook", 1, [], "reference has no such mode");
+    const skipped = fixtureCell("reference", "webhook", 1, [], unsupported("reference has no such mode"));
     const agreement = agreementOf(fixtureReport([custom, skipped]));
     assert.equal(agreement.rows.length, 0);
     assert.deepEqual(
       agreement.skipped.map((s) => s.reason),
       ['no behaviour known for bot "my-bot"', "reference has no such mode"],
     );
+  });
+});
+
+describe("the model knows every bot under test", () => {
+  test("each bot in bench/bots/catalog.ts has a behaviour in src/model/bot-behaviours.ts", () => {
+    for (const name of Object.keys(BENCH_BOTS)) assert.ok(Object.hasOwn(BOT_BEHAVIOURS, name), name);
   });
 });

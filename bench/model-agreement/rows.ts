@@ -15,7 +15,7 @@ import {
   withinTarget,
 } from "../../src/model/index.ts";
 import { cellLabel } from "../../src/report/figures.ts";
-import type { CellResult, Report, TrialResult } from "../../src/runner/results.ts";
+import type { CellResult, Report, TrialResult } from "../../src/results/index.ts";
 import { modelInputFor, trialLikeRun, unmodelledReason } from "./cell-input.ts";
 
 /** One figure of one trial. */
@@ -187,7 +187,7 @@ export function agreementOf(report: Report): Agreement {
       continue;
     }
     for (const trial of cell.trials) {
-      if (trial.error !== null) continue;
+      if (trial.outcome.kind !== "completed") continue;
       rows.push(...trialRows(report, cell, trial));
     }
   }

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { BUILT_IN_SUBJECT_NAMES } from "../subjects/registry.ts";
 import { BOT_BEHAVIOURS } from "./bot-behaviours.ts";
 import { resolveModelInput } from "./inputs.ts";
 import { toPrediction } from "./legacy.ts";
@@ -68,12 +67,33 @@ describe("predict: each figure from the best source", () => {
 
   test("a webhook has no empty share; its ceiling is max_connections / S", () => {
     const p = predict(
-      { ratePerSecond: 1, mode: { mode: "webhook" }, handlerMs: 50 },
+      {
+        ratePerSecond: 1,
+        mode: { mode: "webhook" },
+        handlerMs: 50,
+        // Many chats, so that max_connections (not one busy chat's order) sets the ceiling.
+        population: { users: 1_000, groups: 10, groupShare: 0.2 },
+      },
       { simulation: { updates: 200 } },
     );
     assert.equal(p.figures.emptyShare, null);
     assert.equal(p.figures.throughputCeilingPerSecond, 800);
     assert.equal(p.input.mode.mode === "webhook" && p.input.mode.maxConnections, 40);
+  });
+
+  test("with few chats, the busiest chat's order sets a webhook's ceiling below max_connections / S", () => {
+    // 5 groups share 20% of updates: each carries 4%, and its updates are delivered one at a
+    // time (50 ms each), so it saturates at 20/s when the whole stream is at 500/s.
+    const p = predict(
+      {
+        ratePerSecond: 1,
+        mode: { mode: "webhook" },
+        handlerMs: 50,
+        population: { users: 200, groups: 5, groupShare: 0.2 },
+      },
+      { simulation: false },
+    );
+    assert.equal(p.figures.throughputCeilingPerSecond, 500);
   });
 });
 
@@ -107,10 +127,6 @@ describe("inputs", () => {
     for (const [name, call] of cases) {
       assert.throws(call, (e: unknown) => e instanceof RangeError && e.message.includes(name), name);
     }
-  });
-
-  test("every bot under test has a behaviour", () => {
-    for (const name of BUILT_IN_SUBJECT_NAMES) assert.ok(Object.hasOwn(BOT_BEHAVIOURS, name), name);
   });
 });
 

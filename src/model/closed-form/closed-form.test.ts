@@ -184,6 +184,8 @@ describe("webhooks: closed forms = simulation, max_connections 1 and 40, handler
           mode: { mode: "webhook", maxConnections },
           handlerMs: 50,
           network: { rttMs },
+          // Many chats, so that max_connections (not one busy chat's order) sets the ceiling.
+          population: { users: 1_000, groups: 10, groupShare: 0.2 },
         };
         const ceiling = closedForm(base).figures.throughputCeilingPerSecond!;
         // S = 4 one-way trips + handler; the ceiling is max_connections / S.
