@@ -1,32 +1,17 @@
 /**
- * getUpdates in process (inject()): offsets, limits, allowed_updates, the 50 s timeout clamp and
- * expiry. get-updates.integration.test.ts has long polling over real sockets.
+ * getUpdates in process (inject()): offsets, limits, allowed_updates, expiry, and the timing of
+ * long polls and of the anti-busy-loop rule on mock time, to the millisecond and whatever the
+ * machine's load. get-updates.integration.test.ts has long polling over real sockets.
  */
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
+import { mockTime, settle } from "../testing/index.ts";
 import { type FakeApi, ManualClock } from "./index.ts";
 import { FakeApi as FakeApiClass } from "./server.ts";
 import type { Update } from "./telegram-types.ts";
-import { call, ok, TOKEN } from "./test-helpers.ts";
+import { type Answer, call, ok, TOKEN } from "./test-helpers.ts";
 
 const USER = { id: 1001 };
-
-/** getUpdates over a real socket, returning the envelope and how long it took. */
-async function _poll(api: FakeApi, params: Record<string, unknown>, token = TOKEN) {
-  const startedMs = performance.now();
-  const response = await fetch(`${api.apiRoot}/bot${token}/getUpdates`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(params),
-  });
-  const body = (await response.json()) as {
-    ok: boolean;
-    result?: Update[];
-    description?: string;
-    error_code?: number;
-  };
-  return { status: response.status, body, elapsedMs: performance.now() - startedMs };
-}
 
 const ids = (updates: Update[]) => updates.map((u) => u.update_id);
 
@@ -125,24 +110,150 @@ describe("allowed_updates", () => {
   });
 });
 
-describe("timeout clamp to 50 s", () => {
-  test("a timeout of 3600 s is answered after 50 s", async (t) => {
-    t.mock.timers.enable({ apis: ["setTimeout"] });
+/** A getUpdates through inject() that may park, and whether it has been answered yet. */
+function pendingPoll(api: FakeApi, params: Record<string, unknown>) {
+  let answer: Answer | undefined;
+  const answered = call(api, "getUpdates", params).then((a) => {
+    answer = a;
+    return a;
+  });
+  return { answered, answer: () => answer };
+}
+
+const isParked = (api: FakeApi) => api.telegram.bot(TOKEN).poller.isParked;
+
+/** How many event-loop turns to let pass before concluding that nothing more is going to happen. */
+async function letPendingWorkRun(): Promise<void> {
+  for (let turn = 0; turn < 50; turn++) await new Promise(setImmediate);
+}
+
+describe("long polling on mock time", () => {
+  test("a parked poll is answered 1 ms after an update arrives, not before", async (t) => {
+    const time = mockTime(t);
     const api = new FakeApiClass({ antiBusyLoop: false });
     t.after(() => api.close());
-    let answered = false;
-    const pending = call(api, "getUpdates", { timeout: 3600 }).then((a) => {
-      answered = true;
-      return a;
-    });
-    for (let i = 0; i < 20 && api.control.counters(TOKEN).getUpdatesCalls === 0; i++)
-      await new Promise(setImmediate);
-    t.mock.timers.tick(49_999);
-    await new Promise(setImmediate);
-    assert.equal(answered, false, "still parked just before 50 s");
-    t.mock.timers.tick(1);
-    const answer = await pending;
-    assert.deepEqual(answer.body, { ok: true, result: [] });
+    const poll = pendingPoll(api, { timeout: 10 });
+    await settle("the poll to park", () => isParked(api));
+    const update = api.control.injectText(TOKEN, { text: "wake up", from: USER })!;
+    await letPendingWorkRun();
+    time.advance(0.5);
+    await letPendingWorkRun();
+    assert.equal(poll.answer(), undefined, "answered within the 1 ms batching window");
+    time.advance(0.5);
+    const answer = await poll.answered;
+    assert.deepEqual(ids(answer.body.result as Update[]), [update.update_id]);
+  });
+
+  test("updates in a burst come in one answer, at most 2 ms after the first of them", async (t) => {
+    const time = mockTime(t);
+    const api = new FakeApiClass({ antiBusyLoop: false });
+    t.after(() => api.close());
+    const poll = pendingPoll(api, { timeout: 10 });
+    await settle("the poll to park", () => isParked(api));
+    const inject = (text: string) => api.control.injectText(TOKEN, { text, from: USER })!.update_id;
+    // Each update comes 0.75 ms after the previous, inside the 1 ms window, so only the 2 ms cap
+    // ends the batch: at 2 ms after the first update, not 1 ms after the last (2.5 ms).
+    const sent = [inject("one")];
+    time.advance(0.75);
+    sent.push(inject("two"));
+    time.advance(0.75);
+    sent.push(inject("three"));
+    time.advance(0.25);
+    await letPendingWorkRun();
+    assert.equal(poll.answer(), undefined, "answered before the 2 ms cap");
+    time.advance(0.25);
+    const answer = await poll.answered;
+    assert.deepEqual(ids(answer.body.result as Update[]), sent);
+  });
+
+  test("a long poll on an empty queue is answered [] at its timeout, not before, in one request", async (t) => {
+    const time = mockTime(t);
+    const api = new FakeApiClass({ antiBusyLoop: false });
+    t.after(() => api.close());
+    const poll = pendingPoll(api, { timeout: 1 });
+    await settle("the poll to park", () => isParked(api));
+    time.advance(999);
+    await letPendingWorkRun();
+    assert.equal(poll.answer(), undefined, "answered before its timeout");
+    time.advance(1);
+    assert.deepEqual((await poll.answered).body, { ok: true, result: [] });
+    const counters = api.control.counters(TOKEN);
+    assert.equal(counters.getUpdatesCalls, 1, "no hidden polling loop");
+    assert.equal(counters.emptyGetUpdates, 1);
+  });
+
+  test("a timeout of 3600 s is answered after 50 s", async (t) => {
+    const time = mockTime(t);
+    const api = new FakeApiClass({ antiBusyLoop: false });
+    t.after(() => api.close());
+    const poll = pendingPoll(api, { timeout: 3600 });
+    await settle("the poll to park", () => isParked(api));
+    time.advance(49_999);
+    await letPendingWorkRun();
+    assert.equal(poll.answer(), undefined, "still parked just before 50 s");
+    time.advance(1);
+    assert.deepEqual((await poll.answered).body, { ok: true, result: [] });
+  });
+
+  test("a negative timeout is a short poll: answered with no time passing", async (t) => {
+    mockTime(t);
+    const api = new FakeApiClass({ antiBusyLoop: false });
+    t.after(() => api.close());
+    const poll = pendingPoll(api, { timeout: -3, offset: 1 });
+    await settle("the answer", () => poll.answer() !== undefined);
+    assert.deepEqual(poll.answer()!.body, { ok: true, result: [] });
+  });
+});
+
+describe("the anti-busy-loop rule, on mock time", () => {
+  test("is on by default: the same offset again within 0.5 s gets limit 1, and within 3 s is held 3 s", async (t) => {
+    const time = mockTime(t);
+    const api = new FakeApiClass();
+    t.after(() => api.close());
+    assert.deepEqual(await ok(api, "getUpdates", { timeout: 0 }), []);
+    for (let i = 0; i < 3; i++) api.control.injectText(TOKEN, { text: `n${i}`, from: USER });
+    time.advance(499);
+    const quick = await ok<Update[]>(api, "getUpdates", { timeout: 0 });
+    assert.equal(quick.length, 1, "limit forced to 1 within 0.5 s");
+    // The queue is not empty, so the 3 s hold does not show; drain it, then repeat the offset.
+    const next = quick.at(-1)!.update_id + 10;
+    await ok(api, "getUpdates", { offset: next });
+    time.advance(2_999);
+    const held = pendingPoll(api, { timeout: 0, offset: next });
+    await settle("the repeated poll to be held", () => isParked(api));
+    time.advance(2_999);
+    await letPendingWorkRun();
+    assert.equal(held.answer(), undefined, "answered before the 3 s hold ended");
+    time.advance(1);
+    assert.deepEqual((await held.answered).body, { ok: true, result: [] });
+  });
+
+  test("the limit of 1 ends 0.5 s and the hold 3 s after the previous poll with that offset", async (t) => {
+    const time = mockTime(t);
+    const api = new FakeApiClass();
+    t.after(() => api.close());
+    assert.deepEqual(await ok(api, "getUpdates", { timeout: 0 }), []);
+    for (let i = 0; i < 3; i++) api.control.injectText(TOKEN, { text: `n${i}`, from: USER });
+    time.advance(500);
+    const all = await ok<Update[]>(api, "getUpdates", { timeout: 0 });
+    assert.equal(all.length, 3, "no limit of 1 at 0.5 s");
+    const next = all.at(-1)!.update_id + 1;
+    assert.deepEqual(await ok(api, "getUpdates", { offset: next }), []);
+    time.advance(3_000);
+    const later = pendingPoll(api, { timeout: 0, offset: next });
+    await settle("the answer", () => later.answer() !== undefined);
+    assert.deepEqual(later.answer()!.body, { ok: true, result: [] }, "not held at 3 s");
+  });
+
+  test("can be turned off: short polls on an empty queue answer with no time passing", async (t) => {
+    mockTime(t);
+    const api = new FakeApiClass({ antiBusyLoop: false });
+    t.after(() => api.close());
+    for (let i = 0; i < 5; i++) {
+      const poll = pendingPoll(api, { timeout: 0 });
+      await settle(`short poll ${i + 1}`, () => poll.answer() !== undefined);
+      assert.deepEqual(poll.answer()!.body, { ok: true, result: [] });
+    }
   });
 });
 
