@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import { mockTime, settle } from "../testing/index.ts";
+import { letTurnsPass, mockTime, settle } from "../testing/index.ts";
 import { type FakeApi, ManualClock } from "./index.ts";
 import { FakeApi as FakeApiClass } from "./server.ts";
 import type { Update } from "./telegram-types.ts";
@@ -122,11 +122,6 @@ function pendingPoll(api: FakeApi, params: Record<string, unknown>) {
 
 const isParked = (api: FakeApi) => api.telegram.bot(TOKEN).poller.isParked;
 
-/** How many event-loop turns to let pass before concluding that nothing more is going to happen. */
-async function letPendingWorkRun(): Promise<void> {
-  for (let turn = 0; turn < 50; turn++) await new Promise(setImmediate);
-}
-
 describe("long polling on mock time", () => {
   test("a parked poll is answered 1 ms after an update arrives, not before", async (t) => {
     const time = mockTime(t);
@@ -135,9 +130,9 @@ describe("long polling on mock time", () => {
     const poll = pendingPoll(api, { timeout: 10 });
     await settle("the poll to park", () => isParked(api));
     const update = api.control.injectText(TOKEN, { text: "wake up", from: USER })!;
-    await letPendingWorkRun();
+    await letTurnsPass();
     time.advance(0.5);
-    await letPendingWorkRun();
+    await letTurnsPass();
     assert.equal(poll.answer(), undefined, "answered within the 1 ms batching window");
     time.advance(0.5);
     const answer = await poll.answered;
@@ -159,7 +154,7 @@ describe("long polling on mock time", () => {
     time.advance(0.75);
     sent.push(inject("three"));
     time.advance(0.25);
-    await letPendingWorkRun();
+    await letTurnsPass();
     assert.equal(poll.answer(), undefined, "answered before the 2 ms cap");
     time.advance(0.25);
     const answer = await poll.answered;
@@ -173,7 +168,7 @@ describe("long polling on mock time", () => {
     const poll = pendingPoll(api, { timeout: 1 });
     await settle("the poll to park", () => isParked(api));
     time.advance(999);
-    await letPendingWorkRun();
+    await letTurnsPass();
     assert.equal(poll.answer(), undefined, "answered before its timeout");
     time.advance(1);
     assert.deepEqual((await poll.answered).body, { ok: true, result: [] });
@@ -189,7 +184,7 @@ describe("long polling on mock time", () => {
     const poll = pendingPoll(api, { timeout: 3600 });
     await settle("the poll to park", () => isParked(api));
     time.advance(49_999);
-    await letPendingWorkRun();
+    await letTurnsPass();
     assert.equal(poll.answer(), undefined, "still parked just before 50 s");
     time.advance(1);
     assert.deepEqual((await poll.answered).body, { ok: true, result: [] });
@@ -222,7 +217,7 @@ describe("the anti-busy-loop rule, on mock time", () => {
     const held = pendingPoll(api, { timeout: 0, offset: next });
     await settle("the repeated poll to be held", () => isParked(api));
     time.advance(2_999);
-    await letPendingWorkRun();
+    await letTurnsPass();
     assert.equal(held.answer(), undefined, "answered before the 3 s hold ended");
     time.advance(1);
     assert.deepEqual((await held.answered).body, { ok: true, result: [] });

@@ -14,10 +14,9 @@ describe("getUpdates against a webhook", () => {
     const poll = call(api, token, "getUpdates", { timeout: 5 });
     const bot = api.telegram.bot(token);
     await waitFor(() => bot.poller.isParked, "the long poll to park");
-    const startedMs = performance.now();
     await setWebhook(api, token, { url: receiver.url });
+    // A poll that ran to its timeout would get 200 and []; the 409 shows setWebhook ended it.
     const { status, body } = await poll;
-    assert.ok(performance.now() - startedMs < 1_000, "the poll was answered at once, not at its timeout");
     assert.equal(status, 409);
     assert.deepEqual(body, {
       ok: false,

@@ -4,16 +4,32 @@
  * max_connections clamping, and 429s while another setWebhook is checking its URL.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { after, before, describe, type TestContext, test } from "node:test";
 import { FakeApi, startFakeApi } from "./index.ts";
 import { call, closedPort, nextToken, Receiver, setWebhook } from "./webhook-test-helpers.ts";
+
+/**
+ * Counts the TCP client sockets this process opens from now until the test ends (Node publishes
+ * each on the `net.client.socket` diagnostics channel: the probe's, undici's, any other).
+ */
+function countClientSockets(t: TestContext): () => number {
+  let count = 0;
+  const onSocket = () => count++;
+  subscribe("net.client.socket", onSocket);
+  t.after(() => unsubscribe("net.client.socket", onSocket));
+  return () => count;
+}
+
+/** setWebhook through inject(), which opens no socket of its own: only a probe would. */
+const setWebhookInProcess = (api: FakeApi, token: string, url: string) =>
+  api.app.inject({ method: "POST", url: `/bot${token}/setWebhook`, payload: { url } });
 
 describe("setWebhook", () => {
   let api: FakeApi;
   let receiver: Receiver;
   before(async () => {
-    api = await startFakeApi({ webhookProbeTimeoutMs: 500 });
+    api = await startFakeApi();
     receiver = await Receiver.start(undefined);
   });
   after(async () => {
@@ -66,17 +82,24 @@ describe("setWebhook", () => {
     assert.equal(body.ok, true, body.description);
   });
 
-  // 10.255.255.1 is not routable and 192.0.2.1 is TEST-NET: a connection attempt would end in a
-  // timeout or network error, never in the loopback refusal, so these also prove no probe was made.
+  // Whether a probe was made is seen directly: the sockets this process opened during the call.
+  test("probes a loopback URL with one connection (so the socket count below can see a probe)", async (t) => {
+    const sockets = countClientSockets(t);
+    const response = await setWebhookInProcess(api, nextToken(), receiver.url);
+    assert.equal(response.json().ok, true, response.body);
+    assert.equal(sockets(), 1);
+  });
+
   for (const url of ["http://example.com/hook", "http://10.255.255.1/hook", "https://192.0.2.1:8443/"]) {
-    test(`refuses the non-loopback ${url} without connecting`, async () => {
+    test(`refuses the non-loopback ${url} without connecting`, async (t) => {
       const token = nextToken();
-      const startedMs = performance.now();
-      const { status, body } = await call(api, token, "setWebhook", { url });
-      assert.equal(status, 400);
+      const sockets = countClientSockets(t);
+      const response = await setWebhookInProcess(api, token, url);
+      assert.equal(sockets(), 0, "no connection was attempted");
+      assert.equal(response.statusCode, 400);
+      const body = response.json();
       assert.equal(body.error_code, 400);
       assert.match(body.description ?? "", /^Bad Request: bad webhook: .*loopback/);
-      assert.ok(performance.now() - startedMs < 400, "answered before any probe could time out");
       assert.equal(api.control.webhookInfo(token).url, "");
     });
   }
@@ -94,7 +117,10 @@ describe("setWebhook", () => {
     assert.equal(api.control.webhookInfo(token).url, "");
   });
 
-  test("sets, rate-limits, reports 'already set', deletes and reports 'already deleted'", async () => {
+  test("sets, rate-limits, reports 'already set', deletes and reports 'already deleted'", async (t) => {
+    // The once-a-second limit runs on the monotonic clock: hold it still, and move it by hand.
+    let nowMs = performance.now();
+    t.mock.method(performance, "now", () => nowMs);
     const token = nextToken();
     const set = await call(api, token, "setWebhook", { url: receiver.url });
     assert.deepEqual(set.body, { ok: true, result: true, description: "Webhook was set" });
@@ -110,7 +136,9 @@ describe("setWebhook", () => {
     });
 
     // The limit is one setWebhook with a URL per second; deleting is not limited.
-    await sleep(1_000);
+    nowMs += 999;
+    assert.equal((await call(api, token, "setWebhook", { url: receiver.url })).status, 429, "at 999 ms");
+    nowMs += 1;
     const again = await call(api, token, "setWebhook", { url: receiver.url });
     assert.deepEqual(again.body, { ok: true, result: true, description: "Webhook is already set" });
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestContext } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
+import { waitUntil } from "../testing/index.ts";
 import {
   type FakeApi,
   type FakeApiEventMap,
@@ -93,6 +93,31 @@ export class Receiver {
   }
 }
 
+/**
+ * A receiver's answer that holds every POST until the test answers it, so that a test about
+ * concurrency sees the requests that are in flight together instead of betting on how long a
+ * request takes (`respond` is the receiver's Respond).
+ */
+export class HeldPosts {
+  readonly #held: { delivery: Delivery; res: ServerResponse }[] = [];
+  readonly respond: Respond = (delivery, res) => {
+    this.#held.push({ delivery, res });
+  };
+
+  /**
+   * `waves` times: waits until `width` POSTs are held at once, hands them to `check`, and answers
+   * them all with 200.
+   */
+  async answerInWaves(width: number, waves: number, check: (wave: Delivery[]) => void = () => {}) {
+    for (let wave = 1; wave <= waves; wave++) {
+      await waitFor(() => this.#held.length >= width, `wave ${wave}: ${width} POSTs in flight at once`);
+      const answered = this.#held.splice(0);
+      check(answered.map((h) => h.delivery));
+      for (const { res } of answered) res.end();
+    }
+  }
+}
+
 export interface Envelope {
   ok: boolean;
   result?: unknown;
@@ -126,14 +151,9 @@ export async function setWebhook(
   assert.equal(body.ok, true, `setWebhook failed: ${body.description}`);
 }
 
-/** Polls `condition` every 5 ms; fails after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
-  const deadlineMs = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadlineMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
+/** Waits until `condition` holds (see waitUntil: the deadline only turns a hang into a message). */
+export async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  await waitUntil(what, condition);
 }
 
 /** Records events of one kind for the rest of the test. */
@@ -154,9 +174,13 @@ export const nextToken = (() => {
 export const inject = (api: FakeApi, token: string, chatId: number, text = "hi"): Update =>
   api.control.injectText(token, { text, from: { id: chatId }, chat: { id: chatId } })!;
 
-/** Starts a fake API that is closed when the test ends. */
+/**
+ * Starts a fake API that is closed when the test ends. Retries are scaled down (1 s → 10 ms); the
+ * delivery timeout stays Telegram's (a short one would turn a slow answer on a loaded machine into
+ * a failure), so the tests about timeouts set their own.
+ */
 export async function apiFor(t: TestContext, options: FakeApiOptions = {}): Promise<FakeApi> {
-  const api = await startFakeApi({ webhookRetryTimeScale: 0.01, webhookDeliveryTimeoutMs: 300, ...options });
+  const api = await startFakeApi({ webhookRetryTimeScale: 0.01, ...options });
   t.after(() => api.close());
   return api;
 }

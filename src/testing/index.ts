@@ -13,4 +13,4 @@ export {
   runProcess,
   startProcess,
 } from "./processes.ts";
-export { settle, WAIT_DEADLINE_MS, type WaitOptions, waitUntil } from "./wait.ts";
+export { letTurnsPass, settle, WAIT_DEADLINE_MS, type WaitOptions, waitUntil } from "./wait.ts";

@@ -49,19 +49,28 @@ export async function waitUntil<T>(
   }
 }
 
-/** How many event-loop turns {@link settle} allows: far more than any in-process work needs. */
-const SETTLE_TURNS = 1_000;
-
 /**
  * For tests on mock timers, where time stands still: lets the event loop turn (setImmediate, which
- * the mock leaves alone) until `probe` holds. Counts turns, not milliseconds, so it is as fast on
- * a loaded machine as on an idle one; fails when the condition still does not hold after
- * {@link SETTLE_TURNS} turns.
+ * the mocks leave alone, and real I/O with it) until `probe` holds. Its deadline is read from
+ * Date.now(), which mockTime() leaves alone too; it fails only when the condition still does not
+ * hold after {@link WAIT_DEADLINE_MS}.
  */
-export async function settle(what: string, probe: () => boolean): Promise<void> {
-  for (let turn = 0; turn < SETTLE_TURNS; turn++) {
-    if (probe()) return;
+export async function settle(
+  what: string,
+  probe: () => boolean,
+  deadlineMs = WAIT_DEADLINE_MS,
+): Promise<void> {
+  const endMs = Date.now() + deadlineMs;
+  while (!probe()) {
+    if (Date.now() > endMs) assert.fail(`timed out after ${deadlineMs} ms waiting for ${what}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  assert.fail(`${what} did not happen within ${SETTLE_TURNS} event-loop turns`);
+}
+
+/**
+ * Lets `count` event-loop turns pass: on mock timers, what is not waiting for a timer has had its
+ * chance to happen (used before asserting that something has not happened yet).
+ */
+export async function letTurnsPass(count = 50): Promise<void> {
+  for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
