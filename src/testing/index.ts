@@ -4,6 +4,8 @@
  */
 export { type MockTime, mockTime } from "./mock-time.ts";
 export {
+  descendantsOf,
+  environmentOf,
   isAlive,
   killTree,
   type OwnedProcess,

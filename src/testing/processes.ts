@@ -144,7 +144,8 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-function descendantsOf(rootPid: number): number[] {
+/** The pids of every process descended from `rootPid` (Linux /proc; elsewhere none). */
+export function descendantsOf(rootPid: number): number[] {
   const children = new Map<number, number[]>();
   let entries: string[];
   try {
@@ -170,6 +171,18 @@ function descendantsOf(rootPid: number): number[] {
     }
   }
   return found;
+}
+
+/** A process's environment as it was started (Linux /proc), or undefined if unreadable. */
+export function environmentOf(pid: number): Record<string, string> | undefined {
+  try {
+    const entries = readFileSync(`/proc/${pid}/environ`, "utf8")
+      .split("\0")
+      .filter((e) => e !== "");
+    return Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+  } catch {
+    return undefined;
+  }
 }
 
 function signalQuietly(pid: number, signal: NodeJS.Signals): void {

@@ -25,19 +25,20 @@ export interface WaitOptions {
 }
 
 /**
- * Polls `probe` until it returns something other than `undefined`, `null` or `false`, and returns that.
+ * Polls `probe` (which may be async) until it gives something other than `undefined`, `null` or
+ * `false`, and returns that.
  * Fails with "timed out after … waiting for <what>" at the deadline, or at once when `abandon`
  * gives a reason.
  */
 export async function waitUntil<T>(
   what: string,
-  probe: () => T | undefined | null | false,
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   options: WaitOptions = {},
 ): Promise<T> {
   const { deadlineMs = WAIT_DEADLINE_MS, intervalMs = 5, abandon, describe } = options;
   const endMs = performance.now() + deadlineMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined && value !== null && value !== false) return value;
     const reason =
       abandon?.() ?? (performance.now() > endMs ? `timed out after ${deadlineMs} ms` : undefined);
