@@ -35,7 +35,7 @@ describe("every registered bot", () => {
       "sideways",
       ...(["polling", "webhook"] as const).filter((m) => !modes.includes(m)),
     ];
-    test(`${file} exits with code 2 and one stderr line when BOT_MODE is ${badModes.map((m) => m ?? "unset").join(", ")}`, async () => {
+    test(`${file} exits with code 2 and one stderr line when BOT_MODE is ${badModes.map((m) => m ?? "unset").join(", ")}`, async (t) => {
       // The registry names it, so it must exist: a missing bot fails here rather than skipping.
       assert.ok(existsSync(path), `the registry names ${path}, which does not exist`);
       const runs = badModes.map(async (mode) => {
@@ -45,6 +45,7 @@ describe("every registered bot", () => {
           TELEGRAM_API_ROOT: "http://127.0.0.1:9",
           ...(mode === undefined ? {} : { BOT_MODE: mode }),
         });
+        t.after(() => bot.kill());
         const exit = await bot.waitForExit(WAIT_TIMEOUT_MS);
         const label = `BOT_MODE=${mode ?? "(unset)"}`;
         assert.deepEqual(exit, { code: 2, signal: null }, `${label}\n${bot.output}`);
