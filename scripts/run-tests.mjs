@@ -33,15 +33,22 @@ const DEFAULT_CONCURRENCY = 2;
 const LEFTOVER_GRACE_MS = 5_000;
 const SLOWEST_SHOWN = 10;
 
-const { values: flags, positionals: filters } = parseArgs({
-  allowPositionals: true,
-  options: {
-    unit: { type: "boolean", default: false },
-    "file-timeout-ms": { type: "string", default: String(DEFAULT_FILE_TIMEOUT_MS) },
-    concurrency: { type: "string", default: String(DEFAULT_CONCURRENCY) },
-    verbose: { type: "boolean", default: false },
-  },
+/** @returns {ReturnType<typeof parseArgs<{ allowPositionals: true, options: typeof OPTIONS }>>} */
+function parseCommandLine() {
+  try {
+    return parseArgs({ allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    console.error(`run-tests: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  }
+}
+const OPTIONS = /** @type {const} */ ({
+  unit: { type: "boolean", default: false },
+  "file-timeout-ms": { type: "string", default: String(DEFAULT_FILE_TIMEOUT_MS) },
+  concurrency: { type: "string", default: String(DEFAULT_CONCURRENCY) },
+  verbose: { type: "boolean", default: false },
 });
+const { values: flags, positionals: filters } = parseCommandLine();
 const fileTimeoutMs = Number(flags["file-timeout-ms"]);
 const concurrency = Number(flags.concurrency);
 if (!(fileTimeoutMs > 0) || !(Number.isInteger(concurrency) && concurrency > 0)) {
