@@ -264,4 +264,11 @@ for (const r of [...results].sort((a, b) => b.durationMs - a.durationMs).slice(0
   console.log(`  ${seconds(r.durationMs).padStart(7)}  ${r.file}`);
 if (strays.length > 0) console.log(`✖ ${strays.length} process(es) of this run were still running (killed)`);
 for (const r of failed) console.log(`✖ ${r.file}${r.problems.length > 0 ? `: ${r.problems[0]}` : ""}`);
+// The plain closing line CI systems read: "N passed, N failed, N skipped", alone on its line. A
+// file that failed without a failing test (killed, leaked a process) counts as one failure.
+const failures =
+  sum((r) => r.summary.fail + r.summary.cancelled) + failed.filter((r) => r.summary.fail === 0).length;
+console.log(
+  `${sum((r) => r.summary.pass)} passed, ${failures} failed, ${sum((r) => r.summary.skipped)} skipped`,
+);
 process.exitCode = failed.length > 0 || strays.length > 0 ? 1 : 0;
