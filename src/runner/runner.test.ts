@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { basename, dirname } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { decodeLatencyHistogram } from "../metrics/latency-histogram.ts";
 import { formatLedger } from "../metrics/ledger.ts";
-import type { TrialResult } from "../results/index.ts";
+import { formatTimelineCheck, type TrialResult } from "../results/index.ts";
 import { registerBuiltInSubjects } from "../subjects/registry.ts";
 import { runScenario } from "./run.ts";
 import { resolveScenario, type ScenarioOptions } from "./scenario.ts";
@@ -64,7 +65,7 @@ describe("a short run per mode with the reference bot", () => {
       assert.equal(t.matching.unmatched + t.matching.duplicates, 0);
       assert.equal(t.latency.endToEnd.count, t.ledger.answered);
       assert.ok(
-        t.latency.endToEnd.p50Us >= t.latency.endToEndRaw.p50Us,
+        t.latency.endToEnd.p50Us! >= t.latency.fromActualSend.p50Us!,
         "timed from the intended time, never later",
       );
       if (mode === "webhook") {
@@ -80,11 +81,51 @@ describe("a short run per mode with the reference bot", () => {
       }
       if (mode === "short-polling") {
         assert.ok(t.counters.getUpdatesCalls >= 4, "about one poll per 200 ms over the second");
-        assert.ok(t.latency.deliveryWait.p50Us > 20_000, "updates wait for the next poll");
+        assert.ok(t.latency.deliveryWait.p50Us! > 20_000, "updates wait for the next poll");
       }
-      assert.ok(t.timeline.length >= 1);
+      assert.deepEqual(t.window, { ...t.window, windowMs: 1_000, endedBy: "duration" });
+      assert.ok(t.window.recordedMs >= 1_000);
+      assert.equal(t.throughput.offeredPerSecond, 40, "40 updates in the 1 s window");
+      assert.ok(t.timelineCheck?.balanced, formatTimelineCheck(t.timelineCheck!));
+      assert.equal(
+        t.timeline.reduce((sum, b) => sum + b.offered, 0),
+        40,
+      );
+      assert.ok(t.timeline.length >= 2, "the window's second and the drain's");
+      assert.equal(decodeLatencyHistogram(t.latency.endToEnd.histogram!).count, t.ledger.answered);
     });
   }
+});
+
+describe("the measured window", () => {
+  test("runs to the duration when nothing arrives, and a cell without arrivals has no rates", async () => {
+    // At 0.1/s, this seed's Poisson process has no arrival in the first 1.5 s.
+    const t = await runOne({
+      modes: ["short-polling"],
+      arrival: "poisson",
+      ratesPerSecond: [0.1],
+      durationMs: 1_500,
+      pollIntervalMs: 200,
+      seed: "calm",
+      // Telegram's anti-busy-loop rule would hold the second same-offset short poll for 3 s.
+      antiBusyLoop: false,
+    });
+    assert.equal(t.ledger.generated, 0, "the seed gives no arrival in 1.5 s");
+    assert.deepEqual([t.window.windowMs, t.window.endedBy], [1_500, "duration"]);
+    assert.deepEqual([t.throughput.offeredPerSecond, t.throughput.answeredPerSecond], [null, null]);
+    assert.equal(t.requests.perAnsweredUpdate.requests, null);
+    assert.ok(t.requests.emptyGetUpdates >= 3, "the polls of the quiet window came back empty");
+    assert.ok((t.requests.perHour.emptyRequests ?? 0) > 0, "and count per hour");
+    assert.ok(t.timelineCheck?.balanced, formatTimelineCheck(t.timelineCheck!));
+  });
+
+  test("ends when an update-count run hands over its last update", async () => {
+    const t = await runOne({ modes: ["webhook"], maxUpdates: 5, durationMs: 10_000 });
+    assert.equal(t.ledger.generated, 5);
+    assert.equal(t.window.endedBy, "update-count");
+    assert.ok(t.window.windowMs >= 100 && t.window.windowMs < 10_000, `window ${t.window.windowMs} ms`);
+    assert.ok(t.timelineCheck?.balanced, formatTimelineCheck(t.timelineCheck!));
+  });
 });
 
 describe("a bot killed in the middle of a run", () => {
@@ -104,6 +145,9 @@ describe("a bot killed in the middle of a run", () => {
     assert.deepEqual(t.outcome.kind === "bot-exited" ? t.outcome.exit : null, { code: 0, signal: null });
     assert.ok(t.ledger.balanced, formatLedger(t.ledger));
     assert.ok(t.ledger.generated < 160, "the schedule stopped feeding a dead bot");
+    assert.equal(t.window.endedBy, "stopped-early");
+    assert.ok(t.window.windowMs < 4_000, `the window ends when the bot died: ${t.window.windowMs} ms`);
+    assert.ok(t.timelineCheck?.balanced, formatTimelineCheck(t.timelineCheck!));
     assert.ok(t.ledger.deliveredUnanswered > 0, `in flight when killed: ${formatLedger(t.ledger)}`);
     assert.equal(
       t.ledger.generated,
