@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { basename, dirname } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { decodeLatencyHistogram } from "../metrics/latency-histogram.ts";
+import { createLatencyHistogram, decodeLatencyHistogram } from "../metrics/latency-histogram.ts";
 import { formatLedger } from "../metrics/ledger.ts";
 import { formatTimelineCheck, type TrialResult } from "../results/index.ts";
 import { registerBuiltInSubjects } from "../subjects/registry.ts";
@@ -125,6 +125,35 @@ describe("the measured window", () => {
     assert.equal(t.window.endedBy, "update-count");
     assert.ok(t.window.windowMs >= 100 && t.window.windowMs < 10_000, `window ${t.window.windowMs} ms`);
     assert.ok(t.timelineCheck?.balanced, formatTimelineCheck(t.timelineCheck!));
+  });
+});
+
+describe("a cell of three trials", () => {
+  test("reports the percentiles of its trials' histograms merged, with intervals from the trials", async () => {
+    const scenario = resolveScenario({
+      bots: ["reference"],
+      modes: ["webhook"],
+      arrival: "constant",
+      ratesPerSecond: [40],
+      durationMs: 1_000,
+      warmupUpdates: 2,
+      trials: 3,
+      users: 20,
+      groups: 2,
+    });
+    const report = await runScenario(scenario, { toolVersion: "test" });
+    const cell = report.cells[0]!;
+    assert.equal(cell.status, "ran");
+    assert.equal(cell.trials.length, 3);
+    const merged = createLatencyHistogram();
+    for (const t of cell.trials) merged.merge(decodeLatencyHistogram(t.latency.endToEnd.histogram!));
+    assert.equal(merged.count, 120);
+    const latency = cell.latency!;
+    assert.equal(latency.endToEnd.p99?.us, merged.valueAtPercentile(99));
+    assert.equal(latency.endToEnd.p50?.us, merged.valueAtPercentile(50));
+    assert.equal(latency.interval, "bootstrap-trials");
+    const { us, lowUs, highUs } = latency.endToEnd.p99!;
+    assert.ok(lowUs! <= us && us <= highUs!, JSON.stringify(latency.endToEnd.p99));
   });
 });
 
