@@ -39,6 +39,7 @@
  * that second ({@link sampleGauges}). {@link finish} checks that each series adds up to its total.
  */
 import type { BotCounters, FakeApiEventMap, FakeApiEvents } from "../../fake-api/index.ts";
+import type { TrialResult } from "../../results/trial-result.ts";
 import { createLatencyHistogram, type LatencyHistogram } from "../latency-histogram.ts";
 import type { ProcessStats } from "../process-sampler.ts";
 import { ReplyMatcher } from "../reply-matcher.ts";
@@ -266,7 +267,7 @@ export class TrialRecorder {
    * Ends the recording (after the drain): samples the gauges into the last second, stops
    * listening, and returns the trial's result with its timeline check.
    */
-  finish(end: TrialEnd): ReturnType<typeof buildTrialResult> {
+  finish(end: TrialEnd): TrialResult {
     const endMs = this.#clock.nowMs();
     this.closeWindow("stopped-early"); // a no-op unless the runner never closed it
     this.sampleGauges(Math.max(0, Math.floor((endMs - this.#options.startMs) / 1000)));
