@@ -81,8 +81,8 @@ for (const rate of rates) {
   console.log(
     [
       String(rate).padEnd(8),
-      trial.throughput.answeredPerSecond.toFixed(0).padStart(10),
-      String(trial.throughput.backlogAtScheduleEnd).padStart(8),
+      (trial.throughput.answeredPerSecond ?? 0).toFixed(0).padStart(10),
+      String(trial.throughput.backlogAtWindowEnd).padStart(8),
       (sustained ? "yes" : "no").padStart(10),
       formatUs(cpuUs).padStart(19),
       formatUs(trial.cost.botCpuUsPerUpdate).padStart(15),
@@ -93,7 +93,7 @@ for (const rate of rates) {
     ].join(" "),
   );
   if (!sustained || controller.signal.aborted) break;
-  best = { rate, cpuUs, latenessP99Us: trial.generator.lateness.p99Us };
+  best = { rate, cpuUs, latenessP99Us: trial.generator.lateness.p99Us ?? Number.NaN };
 }
 
 if (best === undefined) {

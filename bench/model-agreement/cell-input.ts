@@ -70,7 +70,8 @@ export function modelInputFor(report: Report, cell: CellResult, trial: TrialResu
     network: networkOf(cell),
     population: { users: scenario.users, groups: scenario.groups },
     // The generator's lateness is added to every measured wait: feed the measured mean in.
-    injectionLatencyMs: trial.generator.lateness.count > 0 ? trial.generator.lateness.meanUs / 1_000 : 0,
+    injectionLatencyMs:
+      trial.generator.lateness.count > 0 ? (trial.generator.lateness.meanUs ?? 0) / 1_000 : 0,
   };
 }
 

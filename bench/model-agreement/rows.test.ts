@@ -6,7 +6,7 @@ import {
   fixtureCell,
   fixtureReport,
   fixtureTrial,
-  latencySummary,
+  latencyRecord,
   unsupported,
 } from "../../src/report/report-fixtures.ts";
 import { BENCH_BOTS } from "../bots/catalog.ts";
@@ -18,8 +18,8 @@ function shortPollTrial(emptyShare: number, p50Ms: number) {
     getUpdates: 1_000,
     emptyGetUpdates: Math.round(emptyShare * 1_000),
   });
-  trial.latency.endToEnd = latencySummary(p50Ms * 1_000, 2, 300);
-  trial.generator.lateness = latencySummary(0, 1, 0);
+  trial.latency.endToEnd = latencyRecord(p50Ms * 1_000, 2, 300);
+  trial.generator.lateness = latencyRecord(0, 1, 0);
   return trial;
 }
 

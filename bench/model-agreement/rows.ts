@@ -90,7 +90,7 @@ function trialRows(report: Report, cell: CellResult, trial: TrialResult): Agreem
   const answered = trial.ledger.answered;
   const f = model.figures;
   const s = model.sources;
-  const ms = (us: number) => us / 1_000;
+  const ms = (us: number | null) => (us === null ? null : us / 1_000);
   const sortedE2e = [...spread.samples.endToEndMs].sort((a, b) => a - b);
   const p50Interval = quantileInterval(sortedE2e, 0.5, answered);
   const rows = [
@@ -112,10 +112,10 @@ function trialRows(report: Report, cell: CellResult, trial: TrialResult): Agreem
           label,
           trial.trial,
           "polls / hour",
-          (trial.requests.getUpdates / trial.measuredMs) * 3_600_000,
+          (trial.requests.getUpdates / trial.window.windowMs) * 3_600_000,
           f.pollsPerHour,
           s.pollsPerHour,
-          ((trial.requests.getUpdates / trial.measuredMs) * 3_600_000) /
+          ((trial.requests.getUpdates / trial.window.windowMs) * 3_600_000) /
             Math.sqrt(Math.max(1, trial.requests.getUpdates)),
           null,
         ),

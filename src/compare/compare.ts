@@ -5,7 +5,8 @@
  * A metric of a cell is a regression only when both hold:
  * 1. a one-sided Mann–Whitney U test on the per-trial values, in the direction the ranks moved,
  *    is significant at alpha after the correction (Holm by default) over every judged pair; and
- * 2. the head median moved the wrong way by at least the metric's threshold.
+ * 2. the head's figure (for latency the percentile of its merged histograms, else the median over
+ *    trials) moved the wrong way by at least the metric's threshold.
  * Too few trials for any test to reach significance is reported as such, never as a pass or fail.
  */
 
@@ -122,9 +123,9 @@ function unusable(base: Cell, head: Cell): string | null {
 }
 
 function sample(trials: readonly TrialResult[], metric: MetricName): SideSample {
-  const figure = METRICS[metric].figure;
+  const { figure, pooled } = METRICS[metric];
   const values = trials.map(figure).filter((v): v is number => v !== null && Number.isFinite(v));
-  return { n: values.length, values, median: medianOf(trials, figure) };
+  return { n: values.length, values, median: medianOf(trials, figure), value: pooled(trials) };
 }
 
 /**
@@ -141,9 +142,9 @@ function draftMetric(
   const base = sample(baseTrials, metric);
   const head = sample(headTrials, metric);
   const changePercent =
-    base.median === null || head.median === null || base.median === 0
+    base.value === null || head.value === null || base.value === 0
       ? null
-      : ((head.median - base.median) / Math.abs(base.median)) * 100;
+      : ((head.value - base.value) / Math.abs(base.value)) * 100;
   const common = {
     metric,
     label,
@@ -213,7 +214,7 @@ function settle(
 ): Pick<MetricComparison, "verdict" | "note"> {
   const p = `p = ${formatP(pAdjusted)}`;
   if (!(pAdjusted < alpha)) return { verdict: "not-significant", note: `within the noise (${p})` };
-  const worse = worsening(m.base.median!, m.head.median!, m.direction);
+  const worse = worsening(m.base.value!, m.head.value!, m.direction);
   const limit = signedPercent(m.direction === "smaller-is-better" ? m.thresholdPercent : -m.thresholdPercent);
   const moved = m.changePercent === null ? "from 0" : signedPercent(m.changePercent);
   // A change of exactly the threshold counts: "+20%" means a 20% slowdown fails.

@@ -31,7 +31,7 @@ export function renderComparisonMarkdown(result: ComparisonResult): string {
     for (const cell of result.cells) {
       for (const [i, m] of cell.metrics.entries()) {
         lines.push(
-          `| ${i === 0 ? cell.label : ""} | ${m.label} | ${m.base.n}/${m.head.n} | ${format(m, m.base.median)} | ${format(m, m.head.median)} | ${m.changePercent === null ? "–" : signedPercent(m.changePercent)} | ${m.test === null ? "–" : formatP(m.test.pAdjusted)} | ${verdictCell(m)} |`,
+          `| ${i === 0 ? cell.label : ""} | ${m.label} | ${m.base.n}/${m.head.n} | ${format(m, m.base.value)} | ${format(m, m.head.value)} | ${m.changePercent === null ? "–" : signedPercent(m.changePercent)} | ${m.test === null ? "–" : formatP(m.test.pAdjusted)} | ${verdictCell(m)} |`,
         );
       }
     }
@@ -98,9 +98,10 @@ function method(result: ComparisonResult): string {
       ? `after Holm's correction over the ${result.judged} tested pair(s)`
       : "without a multiple-comparison correction";
   return (
-    `*How to read this:* base and head are medians over each side's trials (n = base/head). ` +
+    `*How to read this:* base and head are each side's figure: for latency the percentile of all its updates ` +
+    `(its trials' histograms merged), for the rest the median over its trials (n = base/head). ` +
     `p is a one-sided Mann–Whitney U test on the per-trial values, in the direction they moved, ${correction}. ` +
-    `A metric regresses only when p < α = ${result.alpha} and its median moved the wrong way by at least its ` +
+    `A metric regresses only when p < α = ${result.alpha} and its figure moved the wrong way by at least its ` +
     `threshold (${thresholds}). Exit code 1 means at least one regression.`
   );
 }

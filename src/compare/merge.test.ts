@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { createLatencyHistogram, decodeLatencyHistogram } from "../metrics/latency-histogram.ts";
 import { startFailure, unsupported } from "../report/report-fixtures.ts";
 import { MergeError, mergeReports } from "./merge.ts";
 import { type CellIdentity, makeCell, makeReport, makeTrial, REFERENCE_WEBHOOK_50 } from "./test-helpers.ts";
@@ -9,15 +10,21 @@ const grammyPolling: CellIdentity = { bot: "grammy", mode: "long-polling", rateP
 describe("merging the trials of several runs", () => {
   test("concatenates each cell's trials in input order and renumbers them", () => {
     const a = makeReport([
-      makeCell(REFERENCE_WEBHOOK_50, [makeTrial(1, { p99Us: 1 }), makeTrial(2, { p99Us: 2 })]),
+      makeCell(REFERENCE_WEBHOOK_50, [
+        makeTrial(1, { botPeakRssBytes: 1 }),
+        makeTrial(2, { botPeakRssBytes: 2 }),
+      ]),
     ]);
     const b = makeReport([
-      makeCell(REFERENCE_WEBHOOK_50, [makeTrial(1, { p99Us: 3 }), makeTrial(2, { p99Us: 4 })]),
+      makeCell(REFERENCE_WEBHOOK_50, [
+        makeTrial(1, { botPeakRssBytes: 3 }),
+        makeTrial(2, { botPeakRssBytes: 4 }),
+      ]),
     ]);
     const merged = mergeReports([a, b]);
     const trials = merged.cells[0]!.trials;
     assert.deepEqual(
-      trials.map((t) => [t.trial, t.latency.endToEnd.p99Us]),
+      trials.map((t) => [t.trial, t.cost.botPeakRssBytes]),
       [
         [1, 1],
         [2, 2],
@@ -31,6 +38,21 @@ describe("merging the trials of several runs", () => {
       "each trial keeps its own seed",
     );
     assert.equal(merged.scenario.trials, 4);
+  });
+
+  test("computes the merged cell's latency again, from all its trials' histograms", () => {
+    const a = makeReport([makeCell(REFERENCE_WEBHOOK_50, [makeTrial(1, { p99Us: 10_000 })])]);
+    const b = makeReport([
+      makeCell(REFERENCE_WEBHOOK_50, [makeTrial(1, { p99Us: 40_000 }), makeTrial(2, { p99Us: 90_000 })]),
+    ]);
+    const cell = mergeReports([a, b]).cells[0]!;
+    const all = createLatencyHistogram();
+    for (const t of cell.trials) all.merge(decodeLatencyHistogram(t.latency.endToEnd.histogram!));
+    assert.equal(cell.latency?.trials.length, 3);
+    assert.equal(cell.latency?.endToEnd.p99?.us, all.valueAtPercentile(99));
+    assert.equal(cell.latency?.endToEnd.count, all.count);
+    assert.equal(cell.latency?.interval, "bootstrap-trials");
+    assert.notEqual(cell.latency?.endToEnd.p99?.us, a.cells[0]!.latency?.endToEnd.p99?.us);
   });
 
   test("keeps cells that only some runs have, and measurements over a skip", () => {

@@ -2,7 +2,7 @@
  * Merging the trials of several runs of the same sweep into one report, so that interleaved rounds
  * (base, head, head, base, …) can be compared as two samples. Pure.
  */
-import type { CellResult, CellStatus, Report } from "../results/index.ts";
+import { type CellResult, type CellStatus, poolCellLatency, type Report } from "../results/index.ts";
 
 /** Nothing to merge. */
 export class MergeError extends Error {
@@ -11,7 +11,8 @@ export class MergeError extends Error {
 
 /**
  * One report with every cell of every input, matched by bot, mode and rate. A cell's trials are
- * concatenated in input order and renumbered 1, 2, …; each keeps its own `seed` and `startedAt`.
+ * concatenated in input order and renumbered 1, 2, …; each keeps its own `seed` and `startedAt`
+ * (and histograms), and the cell's latency is computed again from all of them, merged.
  * A cell unsupported in one input but measured in another keeps the measurements; a cell failed in
  * any input is failed, with every input's reasons (their trial numbers are those of their own
  * input, so they become null). Everything else
@@ -47,10 +48,10 @@ export function mergeReports(reports: readonly Report[]): Report {
       });
     }
   }
-  const merged = [...cells.values()].map((cell) => ({
-    ...cell,
-    trials: cell.trials.map((trial, i) => ({ ...trial, trial: i + 1 })),
-  }));
+  const merged = [...cells.values()].map((cell) => {
+    const trials = cell.trials.map((trial, i) => ({ ...trial, trial: i + 1 }));
+    return { ...cell, trials, latency: poolCellLatency(trials) };
+  });
   return {
     ...first,
     scenario: { ...first.scenario, trials: reports.reduce((sum, r) => sum + r.scenario.trials, 0) },

@@ -4,7 +4,7 @@
  * mode at 50/s for 1 s, whose figures compare judges are those of a real trial from `tgbench run`
  * unless a test overrides them.
  */
-import { fixtureCell, fixtureReport, fixtureTrial } from "../report/report-fixtures.ts";
+import { fixtureCell, fixtureReport, fixtureTrial, latencyRecord } from "../report/report-fixtures.ts";
 import type {
   CellResult,
   FailureReason,
@@ -59,7 +59,11 @@ export function makeTrial(trial: number, figures: TrialFigures = {}): TrialResul
   return {
     ...fixture,
     seed: `tgbench/${trial}`,
-    latency: { ...latency, endToEnd: { ...latency.endToEnd, p50Us, p99Us: figures.p99Us ?? TEMPLATE.p99Us } },
+    // A real histogram with these p50 and p99 (at its 0.1 % resolution): compare pools histograms.
+    latency: {
+      ...latency,
+      endToEnd: latencyRecord(p50Us, (figures.p99Us ?? TEMPLATE.p99Us) / p50Us, answered),
+    },
     requests: {
       ...requests,
       perAnsweredUpdate: {

@@ -6,8 +6,12 @@ import type { Correction, MetricName } from "./defaults.ts";
 import type { MannWhitneyMethod } from "./mann-whitney.ts";
 import type { Direction } from "./metrics.ts";
 
-/** Version of compare's JSON output; bump on any incompatible change. */
-export const COMPARISON_SCHEMA = "tgbench/compare@1";
+/**
+ * Version of compare's JSON output; bump on any incompatible change. @2: each side has a `value`
+ * (for latency the percentile of the merged histograms), which `changePercent` and the threshold
+ * are computed from.
+ */
+export const COMPARISON_SCHEMA = "tgbench/compare@2";
 
 /**
  * The judgement on one metric of one cell.
@@ -33,9 +37,15 @@ export type Verdict =
 export interface SideSample {
   /** Trials with a value. */
   n: number;
-  /** One value per trial, in trial order. */
+  /** One value per trial, in trial order: what the rank test compares. */
   values: number[];
+  /** The median of `values`. */
   median: number | null;
+  /**
+   * The side's figure, as a report shows it: for latency, the percentile of all the side's
+   * updates (its trials' histograms merged); for the rest, the median over trials.
+   */
+  value: number | null;
 }
 
 /** The rank test behind a verdict. */
@@ -60,7 +70,7 @@ export interface MetricComparison {
   thresholdPercent: number;
   base: SideSample;
   head: SideSample;
-  /** (head median − base median) / base median, in percent; null when the base median is 0 or missing. */
+  /** (head value − base value) / base value, in percent; null when the base value is 0 or missing. */
   changePercent: number | null;
   /** null when no test was run (see `verdict` and `note`). */
   test: TestOutcome | null;
@@ -76,7 +86,7 @@ export interface CellComparison {
   ratePerSecond: number;
   /** `grammy · webhook · 20/s`. */
   label: string;
-  /** Trials left out because they failed (`error` set), per side. */
+  /** Trials left out because they did not complete, per side. */
   excludedTrials: { base: number; head: number };
   metrics: MetricComparison[];
 }

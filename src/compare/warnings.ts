@@ -71,6 +71,6 @@ function span(report: Report): { startMs: number; endMs: number } | null {
   const trials = report.cells.flatMap((c) => c.trials);
   const starts = trials.map((t) => Date.parse(t.startedAt)).filter(Number.isFinite);
   if (starts.length === 0) return null;
-  const ends = trials.map((t) => Date.parse(t.startedAt) + t.measuredMs).filter(Number.isFinite);
+  const ends = trials.map((t) => Date.parse(t.startedAt) + t.window.recordedMs).filter(Number.isFinite);
   return { startMs: Math.min(...starts), endMs: Math.max(...ends) };
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { CallRecord } from "./call-log.ts";
+import type { CountedTraffic } from "./counted.ts";
 import type { Message, Update } from "./telegram-types.ts";
 
 /**
@@ -25,6 +26,11 @@ export interface FakeApiEventMap {
   request: [{ botId: number; method: string; via: "http" | "webhook-reply"; atMs: number }];
   /** A callback query was answered with answerCallbackQuery. */
   callbackAnswered: [{ botId: number; callbackQueryId: string; atMs: number }];
+  /**
+   * A traffic counter grew (body bytes in either direction, an empty getUpdates answer), at the
+   * moment it was counted; `counter` names the BotCounters field and `amount` what was added.
+   */
+  counted: [{ botId: number; counter: CountedTraffic; amount: number; atMs: number }];
   /** A call finished (any method, success or error). */
   call: [{ botId: number; record: CallRecord }];
 }

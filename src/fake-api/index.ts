@@ -10,6 +10,7 @@ export {
   type InjectTextInput,
 } from "./control.ts";
 export { CONTROL_PREFIX } from "./control-routes.ts";
+export type { CountedTraffic } from "./counted.ts";
 export type { BotCounters } from "./counters.ts";
 export { ApiError } from "./errors.ts";
 export type { FakeApiEventMap, FakeApiEvents } from "./events.ts";

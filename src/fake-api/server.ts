@@ -4,6 +4,7 @@ import { registerBodyParsers } from "./body-parsers.ts";
 import type { BotState } from "./bot-state.ts";
 import { FakeApiControl } from "./control.ts";
 import { registerControlRoutes } from "./control-routes.ts";
+import { countTraffic } from "./counted.ts";
 import { ApiError, notFound, payloadTooLarge } from "./errors.ts";
 import type { FakeApiEvents } from "./events.ts";
 import { type CallOutcome, FakeTelegram } from "./fake-telegram.ts";
@@ -122,7 +123,7 @@ function handleBotRequest(telegram: FakeTelegram, req: FastifyRequest, reply: Fa
     return sendEnvelope(reply, { ok: false, error: error as ApiError });
   }
   countConnection(bot, req.raw.socket);
-  bot.counters.bytesIn += Number(req.headers["content-length"] ?? 0);
+  countTraffic(telegram.events, bot, "bytesIn", Number(req.headers["content-length"] ?? 0));
   return answerCall(
     telegram,
     bot,
@@ -150,10 +151,10 @@ function answerCall(
   });
   if (outcome instanceof Promise) {
     return outcome.then((settled) => {
-      bot.counters.bytesOut += sendEnvelope(reply, settled);
+      countTraffic(telegram.events, bot, "bytesOut", sendEnvelope(reply, settled));
     });
   }
-  bot.counters.bytesOut += sendEnvelope(reply, outcome);
+  countTraffic(telegram.events, bot, "bytesOut", sendEnvelope(reply, outcome));
   return undefined;
 }
 

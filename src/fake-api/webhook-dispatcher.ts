@@ -2,6 +2,7 @@ import { connect } from "node:net";
 import { type Dispatcher, Pool } from "undici";
 import type { BotState, WebhookConfig } from "./bot-state.ts";
 import { monotonicMs } from "./clock.ts";
+import { countTraffic } from "./counted.ts";
 import type { FakeTelegram } from "./fake-telegram.ts";
 import { TELEGRAM_LIMITS } from "./options.ts";
 import { Params } from "./params.ts";
@@ -175,7 +176,7 @@ export class WebhookDispatcher {
     let response: Dispatcher.ResponseData;
     let body: Buffer;
     const payload = JSON.stringify(item.update);
-    this.#bot.counters.webhookBytesOut += Buffer.byteLength(payload);
+    countTraffic(this.#telegram.events, this.#bot, "webhookBytesOut", Buffer.byteLength(payload));
     try {
       response = await this.#pool.request({
         path: this.#path,
@@ -185,7 +186,7 @@ export class WebhookDispatcher {
         ...(request === undefined ? {} : { signal: request.signal }),
       });
       body = Buffer.from(await response.body.arrayBuffer());
-      this.#bot.counters.webhookBytesIn += body.length;
+      countTraffic(this.#telegram.events, this.#bot, "webhookBytesIn", body.length);
     } catch (error: unknown) {
       const timedOut = request?.signal.reason === DELIVERY_TIMED_OUT;
       return {

@@ -1,11 +1,12 @@
 /**
- * Measurements of a run: latency histograms (µs), the reply matcher that pairs bot replies with
- * updates, the update ledger, the per-second timeline, and process CPU/RSS sampling. All pure or
- * synchronous building blocks; the runner composes them.
+ * Measurements of a run: the trial recorder that measures a trial (recorder/), latency histograms
+ * (µs) and their confidence intervals, the reply matcher that pairs bot replies with updates, the
+ * update ledger, the per-second timeline, and process CPU/RSS sampling.
  */
 export {
   DEFAULT_CLOCK_TICKS_PER_SECOND,
   LATENCY_HISTOGRAM_RANGE,
+  PERCENTILE_INTERVAL_DEFAULTS,
   REPLY_MATCHER_DEFAULTS,
 } from "./defaults.ts";
 export {
@@ -14,6 +15,9 @@ export {
   LatencyHistogram,
   LatencyHistogramDecodeError,
   type LatencySummary,
+  type RecordedValue,
+  SUMMARY_PERCENTILES,
+  type SummaryPercentile,
 } from "./latency-histogram.ts";
 export {
   computeLedger,
@@ -24,6 +28,13 @@ export {
   type LedgerInput,
 } from "./ledger.ts";
 export {
+  type IntervalMethod,
+  type PercentileInterval,
+  type PercentileIntervalOptions,
+  type PercentileIntervals,
+  percentileIntervals,
+} from "./percentile-intervals.ts";
+export {
   clockTicksPerSecond,
   harnessCpuMs,
   type ProcessStats,
@@ -31,6 +42,10 @@ export {
   parseProcStatus,
   readProcessStats,
 } from "./process-sampler.ts";
+export { type MonotonicClock, PERFORMANCE_CLOCK } from "./recorder/clock.ts";
+export { type SecondTimer, startSecondTimer } from "./recorder/second-timer.ts";
+export type { RecordedTrial, TrialEnd, WindowEnd } from "./recorder/trial-figures.ts";
+export { TrialRecorder, type TrialRecorderOptions } from "./recorder/trial-recorder.ts";
 export { ReplyMatcher } from "./reply-matcher.ts";
 export {
   type BotReply,

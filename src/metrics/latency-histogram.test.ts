@@ -7,23 +7,45 @@ import {
 } from "./latency-histogram.ts";
 
 /** True when `actual` is within HdrHistogram's 3-digit resolution (0.1 %) of `expected`. */
-function near(actual: number, expected: number): boolean {
-  return Math.abs(actual - expected) <= expected * 0.001 + 1;
+function near(actual: number | null, expected: number): boolean {
+  return actual !== null && Math.abs(actual - expected) <= expected * 0.001 + 1;
 }
 
 describe("latency histogram", () => {
-  test("an empty histogram summarises to all zeros", () => {
+  test("an empty histogram summarises to a count of 0 and no figures (null, not 0 µs)", () => {
     const h = createLatencyHistogram();
     assert.deepEqual(h.summary(), {
       count: 0,
-      minUs: 0,
-      meanUs: 0,
-      p50Us: 0,
-      p90Us: 0,
-      p99Us: 0,
-      p999Us: 0,
-      maxUs: 0,
+      minUs: null,
+      meanUs: null,
+      p50Us: null,
+      p90Us: null,
+      p99Us: null,
+      p999Us: null,
+      maxUs: null,
     });
+    assert.equal(h.valueAtPercentile(50), null);
+    assert.deepEqual(h.recordedValues(), []);
+  });
+
+  test("recordedValues lists each distinct value at the resolution percentiles report, with its count", () => {
+    const h = createLatencyHistogram();
+    for (const us of [10, 10, 20, 5_000, 5_001, 5_002, 1_000_000]) h.recordUs(us);
+    const values = h.recordedValues();
+    assert.equal(
+      values.reduce((sum, v) => sum + v.count, 0),
+      7,
+    );
+    assert.deepEqual(
+      values.map((v) => v.valueUs),
+      [...values.map((v) => v.valueUs)].sort((a, b) => a - b),
+    );
+    assert.deepEqual(values.slice(0, 2), [
+      { valueUs: 10, count: 2 },
+      { valueUs: 20, count: 1 },
+    ]);
+    assert.equal(values.at(-1)?.valueUs, h.summary().maxUs);
+    assert.equal(values[2]?.valueUs, h.valueAtPercentile(50));
   });
 
   test("percentiles of 1 … 10,000 µs are within 0.1 %", () => {
@@ -92,6 +114,6 @@ describe("latency histogram", () => {
     h.reset();
     assert.equal(h.count, 0);
     assert.equal(h.clampedCount, 0);
-    assert.equal(h.summary().maxUs, 0);
+    assert.equal(h.summary().maxUs, null);
   });
 });

@@ -10,21 +10,43 @@ const MIN_US = LATENCY_HISTOGRAM_RANGE.lowestDiscernibleUs;
 const MAX_US = LATENCY_HISTOGRAM_RANGE.highestTrackableUs;
 
 /**
- * The figures a report shows for one histogram; every value in µs, all 0 when empty. Like the
- * percentiles, min and max are given at the histogram's resolution (the lowest and highest value
- * equivalent to the true one, within 0.1 %), as HdrHistogram's Java `getMaxValue` does, so that
- * max ≥ p99.9 always and a decoded histogram summarises exactly like the original.
+ * The figures a report shows for one histogram; every value in µs, all null when nothing was
+ * recorded (no data is not 0 µs). Like the percentiles, min and max are given at the histogram's
+ * resolution (the lowest and highest value equivalent to the true one, within 0.1 %), as
+ * HdrHistogram's Java `getMaxValue` does, so that max ≥ p99.9 always and a decoded histogram
+ * summarises exactly like the original.
  */
 export interface LatencySummary {
   count: number;
-  minUs: number;
-  meanUs: number;
-  p50Us: number;
-  p90Us: number;
-  p99Us: number;
+  minUs: number | null;
+  meanUs: number | null;
+  p50Us: number | null;
+  p90Us: number | null;
+  p99Us: number | null;
   /** 99.9th percentile. */
-  p999Us: number;
-  maxUs: number;
+  p999Us: number | null;
+  maxUs: number | null;
+}
+
+/** The percentiles every summary has, as HdrHistogram takes them (0 … 100), by summary key. */
+export const SUMMARY_PERCENTILES = {
+  p50Us: 50,
+  p90Us: 90,
+  p99Us: 99,
+  p999Us: 99.9,
+  maxUs: 100,
+} as const;
+
+/** The key of one of {@link SUMMARY_PERCENTILES}. */
+export type SummaryPercentile = keyof typeof SUMMARY_PERCENTILES;
+
+/**
+ * One distinct recorded value (at the histogram's resolution, as percentiles report it) and how
+ * many values fell on it.
+ */
+export interface RecordedValue {
+  valueUs: number;
+  count: number;
 }
 
 /** A text given to {@link decodeLatencyHistogram} that is not an encoded histogram. */
@@ -86,23 +108,57 @@ export class LatencyHistogram {
     return this.#clampedCount;
   }
 
-  /** Count, min, mean, p50, p90, p99, p99.9 and max, in µs; all 0 when nothing was recorded. */
+  /** Count, min, mean, p50, p90, p99, p99.9 and max, in µs; every figure null when nothing was recorded. */
   summary(): LatencySummary {
     const h = this.#hdr;
     const count = h.totalCount;
     if (count === 0) {
-      return { count: 0, minUs: 0, meanUs: 0, p50Us: 0, p90Us: 0, p99Us: 0, p999Us: 0, maxUs: 0 };
+      return {
+        count: 0,
+        minUs: null,
+        meanUs: null,
+        p50Us: null,
+        p90Us: null,
+        p99Us: null,
+        p999Us: null,
+        maxUs: null,
+      };
     }
     return {
       count,
       minUs: h.getValueAtPercentile(0),
       meanUs: h.mean,
-      p50Us: h.getValueAtPercentile(50),
-      p90Us: h.getValueAtPercentile(90),
-      p99Us: h.getValueAtPercentile(99),
-      p999Us: h.getValueAtPercentile(99.9),
-      maxUs: h.getValueAtPercentile(100),
+      p50Us: h.getValueAtPercentile(SUMMARY_PERCENTILES.p50Us),
+      p90Us: h.getValueAtPercentile(SUMMARY_PERCENTILES.p90Us),
+      p99Us: h.getValueAtPercentile(SUMMARY_PERCENTILES.p99Us),
+      p999Us: h.getValueAtPercentile(SUMMARY_PERCENTILES.p999Us),
+      maxUs: h.getValueAtPercentile(SUMMARY_PERCENTILES.maxUs),
     };
+  }
+
+  /**
+   * The value at `percentile` (0 … 100) in µs, as HdrHistogram computes it (the highest value
+   * equivalent to the one at that rank); null when nothing was recorded.
+   */
+  valueAtPercentile(percentile: number): number | null {
+    return this.#hdr.totalCount === 0 ? null : this.#hdr.getValueAtPercentile(percentile);
+  }
+
+  /**
+   * Every distinct recorded value in ascending order, each at the resolution percentiles report
+   * (the highest equivalent value) with its count: the histogram as data, for resampling.
+   */
+  recordedValues(): RecordedValue[] {
+    const values: RecordedValue[] = [];
+    if (this.#hdr.totalCount === 0) return values;
+    // build() makes a JsHistogram (the pure-JS implementation), which has this iterator.
+    const iterator = (this.#hdr as hdr.JsHistogram).recordedValuesIterator;
+    iterator.reset();
+    while (iterator.hasNext()) {
+      const step = iterator.next();
+      values.push({ valueUs: step.valueIteratedTo, count: step.countAtValueIteratedTo });
+    }
+    return values;
   }
 
   /** Adds every value of `other` to this histogram (e.g. per-bot into per-run); `other` is unchanged. */

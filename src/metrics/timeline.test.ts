@@ -24,7 +24,7 @@ describe("Timeline", () => {
     const gap = buckets[1]!;
     for (const field of TIMELINE_COUNTERS) assert.equal(gap[field], 0, field);
     for (const field of TIMELINE_GAUGES) assert.equal(gap[field], null, field);
-    assert.deepEqual([gap.latencyCount, gap.latencyMeanUs, gap.latencyMaxUs], [0, 0, 0]);
+    assert.deepEqual([gap.latencyCount, gap.latencyMeanUs, gap.latencyMaxUs], [0, null, null]);
     assert.equal(buckets[3]?.answered, 1);
   });
 
@@ -51,6 +51,19 @@ describe("Timeline", () => {
         [null, 0],
       ],
     );
+  });
+
+  test("sampleSecond sets a gauge in the second given, whenever it is called", () => {
+    const timeline = new Timeline(START_MS);
+    timeline.sampleSecond("pending", 2, 5);
+    timeline.sampleSecond("pending", 0, 1);
+    timeline.sampleSecond("pending", -1, 9);
+    timeline.sampleSecond("pending", 1.5, 9);
+    assert.deepEqual(
+      timeline.buckets().map((b) => b.pending),
+      [1, null, 5],
+    );
+    assert.equal(timeline.ignoredCount, 2, "a second that is not a whole number ≥ 0 is not placed");
   });
 
   test("events before the start count in second 0, and non-finite times are ignored and counted", () => {

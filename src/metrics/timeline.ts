@@ -1,34 +1,38 @@
 /**
  * A per-second timeline of a run: counters (how many updates were offered, injected, answered …
- * in each second), latency per second (count, mean, max) and gauges (the last value sampled in
- * each second). Seconds are counted from the `startMs` given to the constructor, on the same
- * monotonic ms clock as every `atMs`.
+ * in each second), latency per second (count, mean, max) and gauges (a value sampled once per
+ * second). Seconds are counted from the `startMs` given to the constructor, on the same
+ * monotonic ms clock as every `atMs`. Every counter is added in the second its event happened
+ * (the trial recorder passes each event's own time), so the seconds of a series add up to its
+ * total exactly.
  */
 
-/** Counters: summed per second. */
+/** Counters: summed per second, each event in the second it happened. */
 export const TIMELINE_COUNTERS = [
-  /** Updates the generator meant to send (by intended time). */
+  /** Updates the generator meant to send, by their intended time. */
   "offered",
-  /** Updates created in the fake API. */
+  /** Updates created in the fake API, when they were created. */
   "injected",
-  /** Updates handed to the bot (first hand-over). */
+  /** Updates handed to the bot for the first time (getUpdates answer or first webhook POST). */
   "delivered",
-  /** Updates answered by the bot (matched replies). */
+  /** Updates answered by the bot (matched replies), when the reply arrived. */
   "answered",
   "expired",
   "duplicates",
   "unmatched",
+  /** Requests on the wire: the bot's HTTP calls to the API and the webhook POSTs to the bot. */
+  "requests",
   "getUpdates",
   "emptyGetUpdates",
   "webhookPosts",
   "webhookFailures",
-  /** Body bytes received from the bot. */
+  /** Body bytes received from the bot (its API requests and webhook responses). */
   "bytesIn",
-  /** Body bytes sent to the bot. */
+  /** Body bytes sent to the bot (API responses and webhook POSTs). */
   "bytesOut",
 ] as const;
 
-/** Gauges: the last value sampled in each second. */
+/** Gauges: one value per second, sampled at the end of that second. */
 export const TIMELINE_GAUGES = [
   /** Updates created but not yet handed to the bot. */
   "pending",
@@ -49,13 +53,13 @@ export type TimelineGauge = (typeof TIMELINE_GAUGES)[number];
 /**
  * One second of a timeline. Counters are 0 in a second without events; gauges are `null` in a
  * second without a sample (a 0 would read as a real value, e.g. 0 bytes of RSS). Latency figures
- * are in µs, 0 when no latency was recorded in that second.
+ * are in µs, `null` when no latency was recorded in that second.
  */
 export type TimelineBucket = { second: number } & Record<TimelineCounter, number> &
   Record<TimelineGauge, number | null> & {
     latencyCount: number;
-    latencyMeanUs: number;
-    latencyMaxUs: number;
+    latencyMeanUs: number | null;
+    latencyMaxUs: number | null;
   };
 
 interface MutableBucket {
@@ -118,6 +122,18 @@ export class Timeline {
     if (bucket !== undefined) bucket.gauges[field] = value;
   }
 
+  /**
+   * Sets a gauge in second `second` itself, whenever the sample was taken: a sample meant for the
+   * end of a second lands in that second even when its timer fired a little early or late.
+   */
+  sampleSecond(field: TimelineGauge, second: number, value: number): void {
+    if (!Number.isSafeInteger(second) || second < 0) {
+      this.#ignoredCount++;
+      return;
+    }
+    this.#bucket(second).gauges[field] = value;
+  }
+
   /** Events not recorded because their time was not a finite number. */
   get ignoredCount(): number {
     return this.#ignoredCount;
@@ -150,7 +166,10 @@ export class Timeline {
       this.#ignoredCount++;
       return undefined;
     }
-    const second = this.#secondOf(atMs);
+    return this.#bucket(this.#secondOf(atMs));
+  }
+
+  #bucket(second: number): MutableBucket {
     let bucket = this.#buckets.get(second);
     if (bucket === undefined) {
       bucket = emptyBucket();
@@ -168,7 +187,7 @@ function toBucket(second: number, bucket: MutableBucket): TimelineBucket {
     ...bucket.counters,
     ...bucket.gauges,
     latencyCount,
-    latencyMeanUs: latencyCount === 0 ? 0 : latencySumUs / latencyCount,
-    latencyMaxUs,
+    latencyMeanUs: latencyCount === 0 ? null : latencySumUs / latencyCount,
+    latencyMaxUs: latencyCount === 0 ? null : latencyMaxUs,
   };
 }

@@ -18,17 +18,37 @@ describe("github-action-benchmark exports", () => {
       fixtureCell("t", "short-polling", 100, [], unsupported("t cannot short-poll")),
     ]);
     const entries = smallerIsBetterEntries(report);
+    // Latency is the cell's (its trials' histograms merged); the range, half the spread of the trials' own.
+    const cell = report.cells[0]!;
+    const [t1, t2] = cell.trials;
+    const ms = (us: number | null | undefined) => Number((us! / 1000).toPrecision(4));
+    const half = (a: number | null, b: number | null) => `± ${Number(((b! - a!) / 2000).toPrecision(4))}`;
     assert.deepEqual(
       entries.map((e) => [e.name, e.unit, e.value, e.range]),
       [
-        ["a · webhook · 100/s p50 latency", "ms", 2.5, "± 0.5"],
-        ["a · webhook · 100/s p99 latency", "ms", 5, "± 1"],
+        [
+          "a · webhook · 100/s p50 latency",
+          "ms",
+          ms(cell.latency?.endToEnd.p50?.us),
+          half(t1!.latency.endToEnd.p50Us, t2!.latency.endToEnd.p50Us),
+        ],
+        [
+          "a · webhook · 100/s p99 latency",
+          "ms",
+          ms(cell.latency?.endToEnd.p99?.us),
+          half(t1!.latency.endToEnd.p99Us, t2!.latency.endToEnd.p99Us),
+        ],
         ["a · webhook · 100/s requests per update", "requests", 2, "± 0"],
         ["a · webhook · 100/s bytes per update", "bytes", 840, "± 0"],
         ["a · webhook · 100/s bot CPU per update", "µs", 1000, "± 0"],
       ],
     );
-    assert.equal(entries[0]?.extra, "median of 2 trials; answered 400/400");
+    const p50 = entries[0]!.value;
+    assert.ok(p50 > 2 && p50 < 3, `between the trials' p50s (2 and 3 ms): ${p50}`);
+    assert.equal(
+      entries[0]?.extra,
+      "2 trials (latency of all their updates, other figures the median); answered 400/400",
+    );
   });
 
   test("leaves out figures that are zero or too coarse, and cells that did not run", () => {
@@ -53,7 +73,8 @@ describe("github-action-benchmark exports", () => {
         name: "a · short-polling · 200/s answered per second",
         unit: "updates/s",
         value: 175,
-        extra: "median of 1 trial; answered 700/800; did not keep up",
+        extra:
+          "1 trial (latency of all their updates, other figures the median); answered 700/800; did not keep up",
       },
     ]);
   });

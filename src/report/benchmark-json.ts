@@ -25,7 +25,7 @@ export interface BenchmarkEntry {
 interface Figure {
   name: string;
   unit: string;
-  /** The median over trials (the value), or null to leave the entry out. */
+  /** The cell's figure (latency: of its merged histogram; else the median over trials), or null to leave the entry out. */
   value: (s: CellSummary) => number | null;
   /** The same figure per trial, for the range. */
   perTrial: (t: TrialResult) => number | null;
@@ -34,7 +34,6 @@ interface Figure {
 const US_PER_MS = 1000;
 
 const perMs = (us: number | null) => (us === null ? null : us / US_PER_MS);
-const latencyCount = (t: TrialResult) => t.latency.endToEnd.count > 0;
 
 /** The smaller-is-better figures, in the order each cell lists them. */
 const SMALLER_IS_BETTER: readonly Figure[] = [
@@ -42,13 +41,13 @@ const SMALLER_IS_BETTER: readonly Figure[] = [
     name: "p50 latency",
     unit: "ms",
     value: (s) => perMs(s.latency.p50Us),
-    perTrial: (t) => (latencyCount(t) ? t.latency.endToEnd.p50Us / US_PER_MS : null),
+    perTrial: (t) => perMs(t.latency.endToEnd.p50Us),
   },
   {
     name: "p99 latency",
     unit: "ms",
     value: (s) => perMs(s.latency.p99Us),
-    perTrial: (t) => (latencyCount(t) ? t.latency.endToEnd.p99Us / US_PER_MS : null),
+    perTrial: (t) => perMs(t.latency.endToEnd.p99Us),
   },
   {
     name: "requests per update",
@@ -121,7 +120,8 @@ function range(values: ReadonlyArray<number | null>): string | null {
 function extra(s: CellSummary): string {
   const trials = s.trials.length;
   return (
-    `median of ${trials} trial${trials === 1 ? "" : "s"}; answered ${s.answered}/${s.generated}` +
+    `${trials} trial${trials === 1 ? "" : "s"} (latency of all their updates, other figures the median); ` +
+    `answered ${s.answered}/${s.generated}` +
     (s.sustained === false ? "; did not keep up" : "")
   );
 }

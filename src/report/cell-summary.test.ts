@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { createLatencyHistogram, decodeLatencyHistogram } from "../metrics/latency-histogram.ts";
 import type { CellResult } from "../results/index.ts";
 import { type CellStatus, summarizeCell } from "./cell-summary.ts";
 import {
@@ -62,17 +63,41 @@ describe("summarizeCell", () => {
     });
   }
 
-  test("figures are medians over the trials without an error", () => {
+  test("latency is that of the merged histograms of the trials without an error, with intervals", () => {
+    const completed = [
+      fixtureTrial("webhook", 10, { trial: 1, p50Us: 1_000 }),
+      fixtureTrial("webhook", 10, { trial: 2, p50Us: 3_000 }),
+    ];
     const s = summarizeCell(
       fixtureCell("a", "webhook", 10, [
-        fixtureTrial("webhook", 10, { trial: 1, p50Us: 1_000 }),
-        fixtureTrial("webhook", 10, { trial: 2, p50Us: 3_000 }),
+        ...completed,
         fixtureTrial("webhook", 10, { trial: 3, p50Us: 500_000, outcome: botExitedOutcome("bot exited") }),
       ]),
     );
-    assert.equal(s.latency.p50Us, 2_000);
+    const merged = createLatencyHistogram();
+    for (const t of completed) merged.merge(decodeLatencyHistogram(t.latency.endToEnd.histogram!));
+    assert.equal(s.latency.p50Us, merged.valueAtPercentile(50));
+    assert.equal(s.latency.p99Us, merged.valueAtPercentile(99));
+    assert.equal(s.latencyEstimates?.p50?.us, s.latency.p50Us);
+    assert.ok((s.latencyEstimates?.p50?.lowUs ?? Number.NaN) <= s.latency.p50Us!);
+    assert.equal(s.latencySource, "merged-histograms");
     assert.equal(s.trials.length, 2);
     assert.equal(s.failedTrials, 1);
+  });
+
+  test("other figures are medians over the trials without an error", () => {
+    const s = summarizeCell(
+      fixtureCell("a", "webhook", 10, [
+        fixtureTrial("webhook", 10, { trial: 1, botPeakRssBytes: 10 }),
+        fixtureTrial("webhook", 10, { trial: 2, botPeakRssBytes: 30 }),
+        fixtureTrial("webhook", 10, {
+          trial: 3,
+          botPeakRssBytes: 99,
+          outcome: botExitedOutcome("bot exited"),
+        }),
+      ]),
+    );
+    assert.equal(s.botPeakRssBytes, 20);
   });
 
   test("a trial that failed to start after others ran counts as failed", () => {

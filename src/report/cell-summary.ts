@@ -1,9 +1,12 @@
-import type { LatencySummary } from "../metrics/latency-histogram.ts";
 import {
+  type CellLatency,
   type CellResult,
   describeFailure,
   describeOutcome,
   endedBeforeMeasuring,
+  type PooledLatency,
+  poolCellLatency,
+  pooledTrials,
   type TrialResult,
 } from "../results/index.ts";
 import { cellLabel, medianOf } from "./figures.ts";
@@ -18,7 +21,7 @@ import { cellLabel, medianOf } from "./figures.ts";
  */
 export type CellStatus = "measured" | "no-data" | "failed" | "unsupported" | "interrupted";
 
-/** The five latency figures reports draw, in µs; null when no latency was recorded. */
+/** The five latency figures reports draw, in µs (the cell's merged histogram); null when no latency was recorded. */
 export interface LatencyFigures {
   p50Us: number | null;
   p90Us: number | null;
@@ -54,7 +57,10 @@ export const CPU_TICKS_FOR_EXACT = 10;
 /** Resolution assumed for reports written before `botCpuResolutionMs` existed (one 100 Hz tick), ms. */
 const DEFAULT_CPU_RESOLUTION_MS = 10;
 
-/** One cell reduced to the medians over its usable trials, plus what went wrong. */
+/**
+ * One cell reduced to its figures, plus what went wrong: latency from the trials' merged
+ * histograms (with confidence intervals), the other figures the medians over its usable trials.
+ */
 export interface CellSummary {
   cell: CellResult;
   /** `grammy · webhook · 20/s` */
@@ -70,7 +76,14 @@ export interface CellSummary {
   unbalancedTrials: number;
   answered: number | null;
   generated: number | null;
+  /** End-to-end latency (intended time → reply) of the cell's updates. */
   latency: LatencyFigures;
+  /** The same with each percentile's confidence interval; null without trials. */
+  latencyEstimates: PooledLatency | null;
+  /** Latency from the actual send (end to end minus the generator's lateness), with intervals. */
+  fromActualSend: PooledLatency | null;
+  /** Where the latency figures come from (merged histograms, or an @2 report's summaries). */
+  latencySource: CellLatency["source"] | null;
   /** Requests (both directions) per answered update; null when nothing was answered. */
   requestsPerUpdate: number | null;
   emptyRequestsPerUpdate: number | null;
@@ -81,8 +94,8 @@ export interface CellSummary {
   emptyPerHour: number | null;
   offeredPerSecond: number | null;
   answeredPerSecond: number | null;
-  /** Updates still unanswered when the schedule ended (median over trials). */
-  backlogAtScheduleEnd: number | null;
+  /** Updates still unanswered when the measured window ended (median over trials). */
+  backlogAtWindowEnd: number | null;
   /** Every usable trial sustained the rate; null without usable trials. */
   sustained: boolean | null;
   botCpu: BotCpuFigure;
@@ -94,11 +107,13 @@ const INTERRUPTED = "the run was interrupted before a trial of this cell finishe
 /** Summarises one cell. Pure; never throws on a cell with no trials or empty histograms. */
 export function summarizeCell(cell: CellResult): CellSummary {
   const ok = cell.trials.filter((t) => t.outcome.kind === "completed");
-  const trials = ok.length > 0 ? ok : cell.trials;
+  const trials = pooledTrials(cell.trials);
+  // The runner stores the pooled latency in the cell; a cell built without it gets it here.
+  const pooled = cell.latency ?? poolCellLatency(cell.trials);
   const failedTrials =
     cell.trials.filter((t) => t.outcome.kind === "bot-exited").length + unmeasuredAttempts(cell);
   const answered = medianOf(trials, (t) => t.ledger.answered);
-  const perUpdate = (figure: (t: TrialResult) => number) =>
+  const perUpdate = (figure: (t: TrialResult) => number | null) =>
     answered === null || answered === 0 ? null : medianOf(trials, figure);
   const { status, reason } = statusOf(cell, ok, answered);
   return {
@@ -111,37 +126,32 @@ export function summarizeCell(cell: CellResult): CellSummary {
     unbalancedTrials: cell.trials.filter((t) => !t.ledger.balanced).length,
     answered,
     generated: medianOf(trials, (t) => t.ledger.generated),
-    latency: latencyFigures(trials, (t) => t.latency.endToEnd),
+    latency: latencyFigures(pooled?.endToEnd ?? null),
+    latencyEstimates: pooled?.endToEnd ?? null,
+    fromActualSend: pooled?.fromActualSend ?? null,
+    latencySource: pooled?.source ?? null,
     requestsPerUpdate: perUpdate((t) => t.requests.perAnsweredUpdate.requests),
     emptyRequestsPerUpdate: perUpdate((t) => t.requests.perAnsweredUpdate.emptyRequests),
     bytesPerUpdate: perUpdate((t) => t.requests.perAnsweredUpdate.bytes),
-    emptyShare:
-      cell.mode === "webhook"
-        ? null
-        : medianOf(trials, (t) => (t.requests.getUpdates > 0 ? t.requests.emptyShare : null)),
+    emptyShare: cell.mode === "webhook" ? null : medianOf(trials, (t) => t.requests.emptyShare),
     emptyPerHour: medianOf(trials, (t) => t.requests.perHour.emptyRequests),
     offeredPerSecond: medianOf(trials, (t) => t.throughput.offeredPerSecond),
     answeredPerSecond: medianOf(trials, (t) => t.throughput.answeredPerSecond),
-    backlogAtScheduleEnd: medianOf(trials, (t) => t.throughput.backlogAtScheduleEnd),
+    backlogAtWindowEnd: medianOf(trials, (t) => t.throughput.backlogAtWindowEnd),
     sustained: trials.length === 0 ? null : trials.every((t) => t.throughput.sustained),
     botCpu: botCpuFigure(trials, answered),
     botPeakRssBytes: medianOf(trials, (t) => t.cost.botPeakRssBytes),
   };
 }
 
-/** Medians over trials of the five latency figures of one histogram, skipping empty histograms. */
-export function latencyFigures(
-  trials: readonly TrialResult[],
-  histogram: (t: TrialResult) => LatencySummary,
-): LatencyFigures {
-  const pick = (key: keyof LatencyFigures) =>
-    medianOf(trials, (t) => (histogram(t).count > 0 ? histogram(t)[key] : null));
+/** The five latency figures of a cell's pooled latency; all null without one. */
+export function latencyFigures(pooled: PooledLatency | null): LatencyFigures {
   return {
-    p50Us: pick("p50Us"),
-    p90Us: pick("p90Us"),
-    p99Us: pick("p99Us"),
-    p999Us: pick("p999Us"),
-    maxUs: pick("maxUs"),
+    p50Us: pooled?.p50?.us ?? null,
+    p90Us: pooled?.p90?.us ?? null,
+    p99Us: pooled?.p99?.us ?? null,
+    p999Us: pooled?.p999?.us ?? null,
+    maxUs: pooled?.max?.us ?? null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CellResult, TrialResult } from "../results/index.ts";
+import type { CellResult, PercentileEstimate, TrialResult } from "../results/index.ts";
 import type { BotCpuFigure } from "./cell-summary.ts";
 
 /** The median over a cell's trials of one figure (null when no trial has it). */
@@ -32,6 +32,27 @@ export function formatUs(us: number | null): string {
   if (us < 1000) return `${Math.round(us)} µs`;
   if (us < 1_000_000) return `${trim(us / 1000, us < 10_000 ? 2 : 1)} ms`;
   return `${trim(us / 1_000_000, 2)} s`;
+}
+
+/**
+ * A confidence interval in µs as a short range, the unit written once when both ends share it:
+ * `3.9–4.6 ms`, `850 µs–1.2 ms`; `±0` when both ends are the figure itself.
+ */
+export function formatInterval(estimate: PercentileEstimate): string | null {
+  const { us, lowUs, highUs } = estimate;
+  if (lowUs === null || highUs === null) return null;
+  if (lowUs === us && highUs === us) return "±0";
+  const low = formatUs(lowUs);
+  const high = formatUs(highUs);
+  const unit = (text: string) => text.slice(text.indexOf(" "));
+  return unit(low) === unit(high) ? `${low.slice(0, low.indexOf(" "))}–${high}` : `${low}–${high}`;
+}
+
+/** A percentile with its confidence interval: `4.2 ms (3.9–4.6 ms)`; `–` without a figure. */
+export function formatEstimate(estimate: PercentileEstimate | null): string {
+  if (estimate === null) return "–";
+  const interval = formatInterval(estimate);
+  return interval === null ? formatUs(estimate.us) : `${formatUs(estimate.us)} (${interval})`;
 }
 
 export function formatBytes(bytes: number | null): string {

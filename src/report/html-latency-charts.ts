@@ -33,7 +33,7 @@ export function percentileCharts(measured: readonly CellSummary[], bots: readonl
       renderLineChart({
         id: `latency-percentiles-${rate}`,
         title: `Latency percentiles at ${rateWords(rate)}`,
-        note: "End to end, from each update's intended send time to the bot's reply; median over trials. Log scale: each grid line is ×10 (or ×2, ×5).",
+        note: "End to end, from each update's intended send time to the bot's reply; all the cell's updates (its trials' histograms merged). Log scale: each grid line is ×10 (or ×2, ×5).",
         x: {
           label: "percentile",
           format: String,
@@ -99,7 +99,7 @@ export function timelineCharts(measured: readonly CellSummary[], bots: readonly 
         series: cells.map((s) => ({
           name: seriesName(s),
           ...lineStyle(s, bots),
-          points: timeline(s).map((b) => ({ x: b.second, y: b.latencyCount > 0 ? b.latencyMeanUs : null })),
+          points: timeline(s).map((b) => ({ x: b.second, y: b.latencyMeanUs })),
         })),
         legend,
       });

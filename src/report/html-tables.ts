@@ -1,8 +1,17 @@
 /** report.html's tables: the summary per cell, the ledger per trial, problems, scenario and machine. */
 import { LEDGER_FIELDS } from "../metrics/ledger.ts";
+import type { PercentileEstimate } from "../results/index.ts";
 import { describeOutcome, failureDetail, outcomeDetail, type Report } from "../results/index.ts";
 import type { CellSummary } from "./cell-summary.ts";
-import { formatBotCpu, formatBytes, formatCount, formatRate, formatShare, formatUs } from "./figures.ts";
+import {
+  formatBotCpu,
+  formatBytes,
+  formatCount,
+  formatInterval,
+  formatRate,
+  formatShare,
+  formatUs,
+} from "./figures.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { modeColor } from "./html-theme.ts";
 
@@ -14,6 +23,17 @@ const table = (head: readonly string[], rows: readonly string[]) =>
   `<div class="table-wrap"><table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead>` +
   `<tbody>${rows.join("")}</tbody></table></div>`;
 
+/** A percentile, with its confidence interval under it where there is one. */
+function estimateTd(estimate: PercentileEstimate | null): string {
+  if (estimate === null) return td("–");
+  const interval = formatInterval(estimate);
+  const ci =
+    interval === null
+      ? ""
+      : `<span class="ci" title="95% confidence interval">${escapeHtml(interval)}</span>`;
+  return `<td>${escapeHtml(formatUs(estimate.us))}${ci}</td>`;
+}
+
 const SUMMARY_HEAD = [
   "bot · mode · rate",
   "answered",
@@ -22,6 +42,8 @@ const SUMMARY_HEAD = [
   "p99",
   "p99.9",
   "max",
+  "p50 from actual send",
+  "p99 from actual send",
   "answered / s",
   "kept up",
   "requests / update",
@@ -32,7 +54,10 @@ const SUMMARY_HEAD = [
   "bot peak RSS",
 ];
 
-/** One row per cell, medians over its trials; cells that did not run say why. */
+/**
+ * One row per cell: latency of all its updates with confidence intervals, the rest medians over
+ * its trials; cells that did not run say why.
+ */
 export function summaryTable(summaries: readonly CellSummary[]): string {
   const rows = summaries.map((s) => {
     const name = `<td>${dot(s)}${escapeHtml(s.label)}</td>`;
@@ -55,11 +80,13 @@ export function summaryTable(summaries: readonly CellSummary[]): string {
           `${formatCount(s.answered, 0)} / ${formatCount(s.generated, 0)}${ledgerOk ? "" : " ⚠ ledger"}`,
           ledgerOk ? "" : "bad",
         ),
-        td(formatUs(s.latency.p50Us)),
-        td(formatUs(s.latency.p90Us)),
-        td(formatUs(s.latency.p99Us)),
-        td(formatUs(s.latency.p999Us)),
-        td(formatUs(s.latency.maxUs)),
+        estimateTd(s.latencyEstimates?.p50 ?? null),
+        estimateTd(s.latencyEstimates?.p90 ?? null),
+        estimateTd(s.latencyEstimates?.p99 ?? null),
+        estimateTd(s.latencyEstimates?.p999 ?? null),
+        estimateTd(s.latencyEstimates?.max ?? null),
+        estimateTd(s.fromActualSend?.p50 ?? null),
+        estimateTd(s.fromActualSend?.p99 ?? null),
         td(`${formatCount(s.answeredPerSecond, 1)} of ${formatCount(s.offeredPerSecond, 1)}`),
         s.sustained === false ? td("no", "bad") : td(s.sustained === null ? "–" : "yes", "good"),
         td(formatCount(s.requestsPerUpdate, 2)),

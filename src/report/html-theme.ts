@@ -53,6 +53,7 @@ td.reason { text-align: left; white-space: normal; color: var(--muted); }
 tr.skipped td, tr.no-data td { color: var(--muted); }
 tr.failed td, td.bad { color: var(--bad); }
 td.good { color: var(--good); }
+td .ci { display: block; color: var(--muted); font-size: 0.7rem; }
 .mode-dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 6px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 12px 28px; }
 figure.chart { margin: 10px 0; }

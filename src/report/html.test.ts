@@ -44,6 +44,14 @@ describe("renderHtml", () => {
     assert.equal(count(html, /<circle class="point"/g), 3 * 8 * 5);
   });
 
+  test("shows each percentile's confidence interval, the latency from actual send, and what it is", () => {
+    const summary = html.slice(html.indexOf('id="summary"'), html.indexOf('id="latency"'));
+    assert.match(summary, /<th>p99 from actual send<\/th>/);
+    // 24 measured cells (telegraf cannot short-poll), 7 latency figures each, all with an interval.
+    assert.equal(count(summary, /<span class="ci" title="95% confidence interval">/g), 24 * 7);
+    assert.match(summary, /<em>From actual send<\/em> times each update/);
+  });
+
   test("shows a ledger row per trial and the failed trial's error", () => {
     const trials = realisticReport().cells.reduce((n, c) => n + c.trials.length, 0);
     const ledger = html.slice(html.indexOf('id="ledger"'), html.indexOf('id="scenario"'));

@@ -5,6 +5,7 @@ import { escapeHtml } from "./html-escape.ts";
 import { percentileCharts, timelineCharts } from "./html-latency-charts.ts";
 import { ledgerTable, problemsList, scenarioFacts, summaryTable } from "./html-tables.ts";
 import { REPORT_CSS } from "./html-theme.ts";
+import { emphasisToHtml, FROM_ACTUAL_SEND_NOTE, LATENCY_NOTE, SUSTAINED_NOTE } from "./notes.ts";
 import { computeVerdict, type Verdict } from "./verdict.ts";
 
 /**
@@ -26,7 +27,7 @@ export function renderHtml(report: Report): string {
     verdictBox(verdict),
     toc(),
     `<h2 id="summary">Results per cell</h2>`,
-    `<p class="note">Medians over each cell's trials. Latency is end to end, from each update's <em>intended</em> send time to the bot's reply reaching the fake API. <em>Kept up</em>: everything answered and the backlog at the schedule's end under a second of traffic.</p>`,
+    `<p class="note">${[LATENCY_NOTE, FROM_ACTUAL_SEND_NOTE, SUSTAINED_NOTE, "Other figures are medians over each cell's trials."].map((n) => emphasisToHtml(escapeHtml(n))).join(" ")}</p>`,
     summaryTable(summaries),
     `<h2 id="latency">Latency</h2>`,
     `<div class="charts">${percentileCharts(measured, bots)}</div>`,

@@ -68,6 +68,31 @@ describe("renderMarkdown", () => {
     test(what, () => assert.match(renderMarkdown(report), expected));
   }
 
+  test("shows each percentile with its interval, and the p99 from actual send beside the corrected one", () => {
+    const report = fixtureReport([
+      fixtureCell("t", "webhook", 5, [
+        fixtureTrial("webhook", 5, { trial: 1, p50Us: 2_000 }),
+        fixtureTrial("webhook", 5, { trial: 2, p50Us: 2_600 }),
+      ]),
+    ]);
+    const text = renderMarkdown(report);
+    assert.match(text, /\| p50 \| p99 \| p99\.9 \| p99 from actual send \|/);
+    const latency = report.cells[0]!.latency!;
+    const row = text.split("\n").find((line) => line.startsWith("| t · webhook"))!;
+    const p50 = latency.endToEnd.p50!;
+    assert.ok(p50.lowUs! < p50.highUs!, "two trials that disagree: an interval with a width");
+    assert.match(row, /^\| t · webhook · 5\/s \| 20\/20 \| [\d.]+ ms \([\d.]+–[\d.]+ ms\) \|/);
+    assert.match(text, /\*From actual send\* times each update from when the harness really handed it/);
+    assert.match(text, /95% confidence interval/);
+  });
+
+  test("says when latency is the median of an older report's summaries", () => {
+    const report = fixtureReport([fixtureCell("t", "webhook", 5, [fixtureTrial("webhook", 5)])]);
+    const cell = report.cells[0]!;
+    const old = { ...cell, latency: { ...cell.latency!, source: "trial-summaries" as const } };
+    assert.match(renderMarkdown({ ...report, cells: [old] }), /median of each trial's own percentiles/);
+  });
+
   test("lists failed trials under Problems, at most ten lines", () => {
     const trials = Array.from({ length: 14 }, (_, i) =>
       fixtureTrial("webhook", 5, { trial: i + 1, outcome: botExitedOutcome(`crash ${i + 1}`, "stack") }),

@@ -1,6 +1,7 @@
 import { type CellResult, describeFailure, describeOutcome, type Report } from "../results/index.ts";
 import { type CellSummary, summarizeCell } from "./cell-summary.ts";
-import { cellLabel, formatBotCpu, formatBytes, formatCount, formatShare, formatUs } from "./figures.ts";
+import { cellLabel, formatBotCpu, formatBytes, formatCount, formatEstimate, formatShare } from "./figures.ts";
+import { FROM_ACTUAL_SEND_NOTE, LATENCY_NOTE } from "./notes.ts";
 import { computeVerdict } from "./verdict.ts";
 
 /** At most this many lines under "Problems", so the job summary stays short. */
@@ -9,7 +10,8 @@ const MAX_PROBLEM_LINES = 10;
 /**
  * report.md: readable on its own and short enough for a CI job summary (GitHub allows about
  * 1 MiB per step; a default run writes a few KiB). The verdict comes first, then one table row
- * per cell. Pure: report in, text out. Figures are medians over a cell's trials.
+ * per cell. Pure: report in, text out. Latency is that of all a cell's updates (its trials'
+ * histograms merged) with a confidence interval; the other figures are medians over its trials.
  */
 export function renderMarkdown(report: Report): string {
   const s = report.scenario;
@@ -33,19 +35,18 @@ export function renderMarkdown(report: Report): string {
   lines.push("## Results");
   lines.push("");
   lines.push(
-    "| bot · mode · rate | answered | p50 | p99 | p99.9 | requests / update | empty getUpdates (measured / model) | empty / hour | bot CPU / update | bot peak RSS |",
+    "| bot · mode · rate | answered | p50 | p99 | p99.9 | p99 from actual send | requests / update | empty getUpdates (measured / model) | empty / hour | bot CPU / update | bot peak RSS |",
   );
-  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const summary of report.cells.map(summarizeCell)) lines.push(tableRow(summary));
   lines.push("");
   const problems = problemLines(report);
   if (problems.length > 0) lines.push("## Problems", "", ...problems, "");
   lines.push(
-    "Latency is end to end, from each update's *intended* send time to the bot's reply reaching the fake API " +
-      "(open model: a slow bot cannot hide behind a late generator). Requests count both directions: the bot's " +
-      "API calls and Telegram's webhook POSTs. *empty / hour* extrapolates the measured empty getUpdates to one " +
-      "hour at the cell's rate; *model* is the analytic prediction for the mode. Charts in report.html, every " +
-      "figure in report.json.",
+    `${LATENCY_NOTE} ${FROM_ACTUAL_SEND_NOTE} Requests count both directions: the bot's ` +
+      "API calls and Telegram's webhook POSTs. *empty / hour* extrapolates the empty getUpdates of the measured " +
+      "window to one hour; *model* is the analytic prediction for the mode. Other figures are medians over a " +
+      "cell's trials. Charts in report.html, every figure in report.json.",
   );
   return `${lines.join("\n")}\n`;
 }
@@ -54,16 +55,17 @@ function tableRow(s: CellSummary): string {
   const { cell } = s;
   if (cell.trials.length === 0) {
     const why = s.status === "unsupported" ? "skipped" : s.status;
-    return `| ${escapeCell(s.label)} | ${why}: ${escapeCell(firstLine(s.reason ?? ""))} | | | | | | | | |`;
+    return `| ${escapeCell(s.label)} | ${why}: ${escapeCell(firstLine(s.reason ?? ""))} | | | | | | | | | |`;
   }
   const answered = `${formatCount(s.answered, 0)}/${formatCount(s.generated, 0)}${s.unbalancedTrials === 0 ? "" : " ⚠"}`;
   const measuredEmpty = cell.mode === "webhook" ? "0 (no polls)" : formatShare(s.emptyShare);
   const modelEmpty = cell.prediction === null ? "–" : formatShare(cell.prediction.emptyShare);
   const figures = [
     answered,
-    formatUs(s.latency.p50Us),
-    formatUs(s.latency.p99Us),
-    formatUs(s.latency.p999Us),
+    formatEstimate(s.latencyEstimates?.p50 ?? null),
+    formatEstimate(s.latencyEstimates?.p99 ?? null),
+    formatEstimate(s.latencyEstimates?.p999 ?? null),
+    formatEstimate(s.fromActualSend?.p99 ?? null),
     formatCount(s.requestsPerUpdate, 2),
     `${measuredEmpty} / ${modelEmpty}`,
     formatCount(s.emptyPerHour, 0),

@@ -4,7 +4,7 @@
  * three rates, an unsupported mode, a failed trial), for the HTML and browser tests. Deterministic.
  */
 import { newBotCounters } from "../fake-api/counters.ts";
-import type { LatencySummary } from "../metrics/latency-histogram.ts";
+import { createLatencyHistogram } from "../metrics/latency-histogram.ts";
 import { computeLedger } from "../metrics/ledger.ts";
 import type { TimelineBucket } from "../metrics/timeline.ts";
 import { predictMode } from "../model/polling-model.ts";
@@ -12,7 +12,9 @@ import {
   attemptedCellStatus,
   type CellResult,
   type FailureReason,
+  type LatencyRecord,
   type ModeName,
+  poolCellLatency,
   REPORT_SCHEMA,
   type Report,
   type ResolvedScenario,
@@ -63,19 +65,24 @@ export function startFailure(message: string, stderrTail = "", trial = 1): Start
   return { kind: "bot-failed-to-start", trial, message, stderrTail };
 }
 
-export function latencySummary(p50Us: number, tail = 2, count = 100): LatencySummary {
-  if (count === 0) return { count, minUs: 0, meanUs: 0, p50Us: 0, p90Us: 0, p99Us: 0, p999Us: 0, maxUs: 0 };
+/**
+ * A real latency histogram of `count` values shaped so that its p50 is `p50Us` and its p99
+ * `tail` × p50 (both at the histogram's 0.1 % resolution): values rise from p50/2 to p50 up to the
+ * median rank, on to p99 at the 99th-percentile rank, and to 1.3 × p99 at the top.
+ */
+export function latencyRecord(p50Us: number, tail = 2, count = 100): LatencyRecord {
+  const histogram = createLatencyHistogram();
   const p99Us = p50Us * tail;
-  return {
-    count,
-    minUs: p50Us / 2,
-    meanUs: p50Us * 1.1,
-    p50Us,
-    p90Us: (p50Us + p99Us) / 2,
-    p99Us,
-    p999Us: p99Us * 1.2,
-    maxUs: p99Us * 1.3,
-  };
+  const medianRank = Math.ceil(count / 2);
+  const p99Rank = Math.max(medianRank, Math.ceil(count * 0.99));
+  for (let rank = 1; rank <= count; rank++) {
+    let us: number;
+    if (rank <= medianRank) us = p50Us * (0.5 + (0.5 * rank) / medianRank);
+    else if (rank <= p99Rank) us = p50Us + ((p99Us - p50Us) * (rank - medianRank)) / (p99Rank - medianRank);
+    else us = p99Us * (1 + (0.3 * (rank - p99Rank)) / (count - p99Rank));
+    histogram.recordUs(us);
+  }
+  return { ...histogram.summary(), histogram: histogram.encode() };
 }
 
 /** A trial of a cell at `ratePerSecond`; shapes not given get plausible defaults. */
@@ -89,17 +96,16 @@ export function fixtureTrial(mode: ModeName, ratePerSecond: number, shape: Trial
   const emptyGetUpdates = shape.emptyGetUpdates ?? 0;
   const webhookPosts = shape.webhookPosts ?? (polling ? 0 : answered);
   const total = getUpdates + webhookPosts + answered;
-  const per = (n: number) => (answered === 0 ? 0 : n / answered);
+  const per = (n: number) => (answered === 0 ? null : n / answered);
   const hourFactor = (3600 * ratePerSecond) / Math.max(1, generated);
   const p50Us = shape.p50Us ?? 2_000;
   const botCpuMs = shape.botCpuMs === undefined ? answered * 1 : shape.botCpuMs;
-  const latency = latencySummary(p50Us, shape.tail ?? 2, answered);
+  const latency = latencyRecord(p50Us, shape.tail ?? 2, answered);
   return {
     trial: shape.trial ?? 1,
     seed: `fixture/${shape.trial ?? 1}`,
     startedAt: "2026-01-02T03:04:05.000Z",
-    measuredMs: seconds * 1000 + 200,
-    scheduleMs: seconds * 1000,
+    window: { windowMs: seconds * 1000, endedBy: "duration", recordedMs: seconds * 1000 + 200 },
     ledger: computeLedger({
       generated,
       notInjected: 0,
@@ -111,16 +117,16 @@ export function fixtureTrial(mode: ModeName, ratePerSecond: number, shape: Trial
     }),
     latency: {
       endToEnd: latency,
-      endToEndRaw: latency,
+      fromActualSend: latency,
       deliveryWait: latency,
-      botTime: latencySummary(500, 2, answered),
+      botTime: latencyRecord(500, 2, answered),
     },
-    generator: { lateness: latencySummary(300, 3, generated), lateOver1Ms: 0 },
+    generator: { lateness: latencyRecord(300, 3, generated), lateOver1Ms: 0 },
     requests: {
       total,
       getUpdates,
       emptyGetUpdates,
-      emptyShare: getUpdates === 0 ? 0 : emptyGetUpdates / getUpdates,
+      emptyShare: getUpdates === 0 ? null : emptyGetUpdates / getUpdates,
       webhookPosts,
       perAnsweredUpdate: {
         requests: per(total),
@@ -136,9 +142,9 @@ export function fixtureTrial(mode: ModeName, ratePerSecond: number, shape: Trial
       bytesOut: total * 300,
     },
     throughput: {
-      offeredPerSecond: generated / seconds,
-      answeredPerSecond: answered / seconds,
-      backlogAtScheduleEnd: shape.backlog ?? 0,
+      offeredPerSecond: generated === 0 ? null : generated / seconds,
+      answeredPerSecond: generated === 0 ? null : answered / seconds,
+      backlogAtWindowEnd: shape.backlog ?? 0,
       sustained: shape.sustained ?? answered === generated,
     },
     cost: {
@@ -168,6 +174,8 @@ export function fixtureTrial(mode: ModeName, ratePerSecond: number, shape: Trial
       answered === generated ? 1 : answered / Math.max(1, generated),
       p50Us,
     ),
+    // The fixture's timeline is drawn for the charts, not counted event by event: not checked.
+    timelineCheck: null,
     outcome: shape.outcome ?? { kind: "completed" },
   };
 }
@@ -193,6 +201,7 @@ function fixtureTimeline(
       expired: 0,
       duplicates: 0,
       unmatched: 0,
+      requests: answered * 2,
       getUpdates: answered,
       emptyGetUpdates: 0,
       webhookPosts: 0,
@@ -205,8 +214,8 @@ function fixtureTimeline(
       botRssBytes: 80 * 1024 * 1024,
       harnessCpuMs: 50 + second * 5,
       latencyCount: answered,
-      latencyMeanUs: answered > 0 ? p50Us * wobble : 0,
-      latencyMaxUs: answered > 0 ? p50Us * 2 * wobble : 0,
+      latencyMeanUs: answered > 0 ? p50Us * wobble : null,
+      latencyMaxUs: answered > 0 ? p50Us * 2 * wobble : null,
     };
   });
 }
@@ -231,9 +240,14 @@ export function fixtureCell(
         : predictMode(mode, { ratePerSecond });
   const base = { bot, framework: bot, mode, ratePerSecond, settings: {}, prediction };
   if (problem !== null && !("trial" in problem)) {
-    return { ...base, trials: [], status: "unsupported", reason: problem };
+    return { ...base, trials: [], latency: null, status: "unsupported", reason: problem };
   }
-  return { ...base, trials, ...attemptedCellStatus(trials, problem === null ? [] : [problem]) };
+  return {
+    ...base,
+    trials,
+    latency: poolCellLatency(trials),
+    ...attemptedCellStatus(trials, problem === null ? [] : [problem]),
+  };
 }
 
 /** A report around `cells`, its scenario listing the cells' bots, modes and rates. */

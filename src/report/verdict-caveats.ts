@@ -9,7 +9,8 @@ const MAX_NAMED = 5;
 
 /**
  * What limits the verdict, one sentence each: an interrupted run, cells that failed or could not
- * run, failed trials and unbalanced ledgers, cells without data, and a single trial per cell.
+ * run, failed trials and unbalanced ledgers, cells without data, latency without histograms (an
+ * older report), and a single trial per cell.
  */
 export function verdictCaveats(
   report: Report,
@@ -60,6 +61,13 @@ export function verdictCaveats(
   const interrupted = summaries.filter((x) => x.status === "interrupted");
   if (interrupted.length > 0)
     caveats.push(`Interrupted before a trial finished: ${named(interrupted, (x) => x.label)}.`);
+  const fromSummaries = summaries.filter((x) => x.latencySource === "trial-summaries");
+  if (fromSummaries.length > 0) {
+    caveats.push(
+      `Latency of ${count(fromSummaries.length, "cell")} is the median of each trial's own percentiles, ` +
+        "without confidence intervals: the report was written by an older tgbench (schema @2) that kept no histograms.",
+    );
+  }
   if (s.trials === 1 && rates.some((r) => r.latency.length > 0)) {
     caveats.push(
       "Each cell ran once: small differences may be noise; use --trials 3 or more to see the spread.",

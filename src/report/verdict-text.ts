@@ -141,7 +141,7 @@ function behindText(s: CellSummary): string {
   const why =
     s.answered !== null && s.generated !== null && s.answered < s.generated
       ? `${formatCount(s.answered, 0)} of ${formatCount(s.generated, 0)} answered`
-      : `${formatCount(s.backlogAtScheduleEnd, 0)} updates waiting when the schedule ended`;
+      : `${formatCount(s.backlogAtWindowEnd, 0)} updates waiting when the measured window ended`;
   return `${s.cell.bot} in ${modeWords(s.cell.mode)} (${why})`;
 }
 

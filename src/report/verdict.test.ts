@@ -271,7 +271,10 @@ describe("compareModes", () => {
     const c = compareModes("webhook", "long-polling", cells, (s) => s.latency.p99Us);
     assert.equal(c?.better, "long-polling");
     assert.equal(c?.bots, 1);
-    assert.equal(c?.ratio, 1.2);
+    assert.ok(
+      Math.abs(c!.ratio - 1.2) < 0.003,
+      `12 / 10 ms, at the histograms' 0.1 % resolution: ${c?.ratio}`,
+    );
   });
 
   test("is null without a shared bot", () => {

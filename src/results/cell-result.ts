@@ -1,4 +1,5 @@
 import type { Prediction } from "../model/polling-model.ts";
+import type { CellLatency } from "./cell-latency.ts";
 import type { ModeName } from "./mode-name.ts";
 import type { FailureReason, UnsupportedReason } from "./outcome.ts";
 import type { TrialResult } from "./trial-result.ts";
@@ -13,6 +14,11 @@ interface CellBase {
   settings: Record<string, string | number | boolean | null>;
   /** The trials that were measured, in order (empty when the cell is unsupported). */
   trials: TrialResult[];
+  /**
+   * Latency over the trials: their histograms merged, each percentile with a confidence interval
+   * (src/results/cell-latency.ts); null when no trial was measured.
+   */
+  latency: CellLatency | null;
   /** The analytic model's figures for this mode and rate, shown beside the measurements. */
   prediction: Prediction | null;
 }

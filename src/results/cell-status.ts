@@ -1,9 +1,13 @@
 import { formatLedger } from "../metrics/ledger.ts";
 import type { CellStatus } from "./cell-result.ts";
 import type { FailureReason } from "./outcome.ts";
+import { formatTimelineCheck } from "./timeline-check.ts";
 import type { TrialResult } from "./trial-result.ts";
 
-/** What makes a measured trial a failure: a bot that died under measurement, a ledger that does not balance. */
+/**
+ * What makes a measured trial a failure: a bot that died under measurement, a ledger that does
+ * not balance, a timeline whose seconds do not add up to the totals.
+ */
 export function trialFailures(t: TrialResult): FailureReason[] {
   const reasons: FailureReason[] = [];
   if (t.outcome.kind === "bot-exited") {
@@ -16,6 +20,14 @@ export function trialFailures(t: TrialResult): FailureReason[] {
       trial: t.trial,
       message: formatLedger(t.ledger),
       discrepancy: t.ledger.discrepancy,
+    });
+  }
+  if (t.timelineCheck !== null && !t.timelineCheck.balanced) {
+    reasons.push({
+      kind: "timeline-unbalanced",
+      trial: t.trial,
+      message: formatTimelineCheck(t.timelineCheck),
+      mismatches: t.timelineCheck.mismatches,
     });
   }
   return reasons;

@@ -2,6 +2,19 @@
  * What a run produced: the result types the runner writes and report/ and compare/ read, so that
  * the reports depend on the results, not on how the runner is built.
  */
+export {
+  CELL_PERCENTILES,
+  type CellLatency,
+  type CellPercentile,
+  LATENCY_NAMES,
+  type LatencyName,
+  mergedHistogram,
+  type PercentileEstimate,
+  type PooledLatency,
+  poolCellLatency,
+  pooledPercentile,
+  pooledTrials,
+} from "./cell-latency.ts";
 export type { CellResult, CellStatus } from "./cell-result.ts";
 export { attemptedCellStatus, trialFailures } from "./cell-status.ts";
 export type { ModeName } from "./mode-name.ts";
@@ -19,6 +32,7 @@ export {
   type LedgerFailure,
   outcomeDetail,
   type StartFailure,
+  type TimelineFailure,
   type TrialOutcome,
   type TrialOutcomeKind,
   type UnsupportedReason,
@@ -26,4 +40,11 @@ export {
 } from "./outcome.ts";
 export { type MachineInfo, REPORT_SCHEMA, type Report } from "./run-report.ts";
 export type { ResolvedScenario, SubjectRef } from "./scenario-record.ts";
-export type { TrialResult } from "./trial-result.ts";
+export { checkTimeline, formatTimelineCheck } from "./timeline-check.ts";
+export type {
+  LatencyRecord,
+  MeasurementWindow,
+  TimelineCheck,
+  TimelineMismatch,
+  TrialResult,
+} from "./trial-result.ts";

@@ -4,6 +4,8 @@
  * and `stderrTail` the bot's last stderr lines, both shown as they are.
  */
 
+import type { TimelineMismatch } from "./trial-result.ts";
+
 /** How a bot process ended: its exit code, or the signal that killed it (both null: never ran). */
 export interface ExitStatus {
   code: number | null;
@@ -69,6 +71,15 @@ export interface LedgerFailure extends FailureBase {
   discrepancy: number;
 }
 
+/**
+ * The trial's timeline did not add up to its totals: some event was placed in no second or in
+ * two, so its per-second figures cannot be trusted (a bug in the harness, reported, not hidden).
+ */
+export interface TimelineFailure extends FailureBase {
+  kind: "timeline-unbalanced";
+  mismatches: TimelineMismatch[];
+}
+
 /** The harness itself failed (an unexpected exception): a bug to report, not the bot's fault. */
 export interface HarnessFailure extends FailureBase {
   kind: "harness-error";
@@ -80,7 +91,13 @@ export interface HarnessFailure extends FailureBase {
  * and fields, and an entry in {@link FAILURE_LABELS}; every reader that does not know a kind
  * still shows its `message`.
  */
-export type FailureReason = StartFailure | WarmUpFailure | BotExitedFailure | LedgerFailure | HarnessFailure;
+export type FailureReason =
+  | StartFailure
+  | WarmUpFailure
+  | BotExitedFailure
+  | LedgerFailure
+  | TimelineFailure
+  | HarnessFailure;
 
 /** The kinds of {@link FailureReason}. */
 export type FailureKind = FailureReason["kind"];
@@ -91,6 +108,7 @@ export const FAILURE_LABELS: Readonly<Record<FailureKind, string>> = {
   "warm-up-failed": "warm-up failed",
   "bot-exited": "bot exited",
   "ledger-unbalanced": "unbalanced",
+  "timeline-unbalanced": "timeline unbalanced",
   "harness-error": "harness error",
 };
 

@@ -3,10 +3,12 @@ import type { ResolvedScenario } from "./scenario-record.ts";
 
 /**
  * Version of the report.json schema; bump on any incompatible change. @2: trial `outcome` and
- * cell `status` as data (they replaced the `error` and `skipped` strings of @1, which
- * src/results/upgrade-v1.ts still reads).
+ * cell `status` as data (they replaced the `error` and `skipped` strings of @1). @3: each trial
+ * keeps its HDR histograms and its measured `window`, rates without data are null, the timeline
+ * is timed by events and checked, each cell has its pooled `latency` with intervals, and raw
+ * latency is `fromActualSend`. src/results/upgrade-v1.ts and upgrade-v2.ts read the older ones.
  */
-export const REPORT_SCHEMA = "tgbench/report@2";
+export const REPORT_SCHEMA = "tgbench/report@3";
 
 /** The machine a run measured on. */
 export interface MachineInfo {

@@ -2,8 +2,59 @@ import type { BotCounters } from "../fake-api/index.ts";
 import type { LatencySummary } from "../metrics/latency-histogram.ts";
 import type { Ledger } from "../metrics/ledger.ts";
 import type { MatchCounts } from "../metrics/reply-matcher-types.ts";
-import type { TimelineBucket } from "../metrics/timeline.ts";
+import type { TimelineBucket, TimelineCounter } from "../metrics/timeline.ts";
 import type { TrialOutcome } from "./outcome.ts";
+
+/**
+ * One latency histogram of a trial: its figures (µs, null when nothing was recorded) and the
+ * histogram itself, from which a cell's figures, compare and merge are computed.
+ */
+export interface LatencyRecord extends LatencySummary {
+  /**
+   * The HDR histogram of the values in µs, as HdrHistogram's compressed base64 (V2 encoding,
+   * `decodeFromCompressedBase64` in hdr-histogram-js and every other HdrHistogram). null only in
+   * trials read from a tgbench/report@2 file, which kept the summary alone.
+   */
+  histogram: string | null;
+}
+
+/**
+ * The measured window of a trial. It starts at the schedule's start (intended time 0) and ends
+ * at the scenario's duration whatever the arrivals, so that a quiet cell still measures its
+ * whole duration; every per-second and per-hour figure is divided by it and counts only events
+ * inside it.
+ */
+export interface MeasurementWindow {
+  /** Length of the window, ms. */
+  windowMs: number;
+  /**
+   * Where the window ends: `duration`: at the scenario's duration; `update-count`: when the
+   * schedule handed over its last update (an update-count run that reached its count first);
+   * `stopped-early`: when the trial stopped feeding the bot (the bot exited, or Ctrl-C).
+   */
+  endedBy: "duration" | "update-count" | "stopped-early";
+  /** From the schedule's start to the end of the drain (what the timeline covers), ms. */
+  recordedMs: number;
+}
+
+/** A timeline series whose buckets did not add up to the trial's total. */
+export interface TimelineMismatch {
+  series: TimelineCounter | "latencyCount";
+  bucketSum: number;
+  total: number;
+}
+
+/**
+ * The check that every per-second series of the timeline adds up to the trial's total for it
+ * (src/results/timeline-check.ts). An unbalanced check fails the cell, like a ledger that does
+ * not balance.
+ */
+export interface TimelineCheck {
+  balanced: boolean;
+  mismatches: TimelineMismatch[];
+  /** Events the timeline could not place (a non-finite time); must be 0. */
+  ignoredEvents: number;
+}
 
 /** What one trial of one cell measured. Figures are measured, never derived from a model. */
 export interface TrialResult {
@@ -11,46 +62,56 @@ export interface TrialResult {
   /** The seed of this trial's update stream (scenario seed + trial). */
   seed: string;
   startedAt: string;
-  /** From the first scheduled update to the end of the drain, ms. */
-  measuredMs: number;
-  /** Length of the schedule itself, ms. */
-  scheduleMs: number;
+  window: MeasurementWindow;
   ledger: Ledger;
   latency: {
     /** Intended send time → reply reached the fake API (open model, the headline figure). */
-    endToEnd: LatencySummary;
-    /** Actual injection time → reply: what a closed-loop tool would report. */
-    endToEndRaw: LatencySummary;
-    /** Intended time → handed to the bot (getUpdates answer or webhook POST). */
-    deliveryWait: LatencySummary;
+    endToEnd: LatencyRecord;
+    /**
+     * Actual hand-over to the fake API → reply: the end-to-end latency minus the generator's
+     * lateness. Not a closed-loop figure: updates keep arriving on schedule, so a queue that
+     * builds up in front of a slow bot counts here too.
+     */
+    fromActualSend: LatencyRecord;
+    /** Intended time → handed to the bot (getUpdates answer or first webhook POST). */
+    deliveryWait: LatencyRecord;
     /** Handed to the bot → its reply arrived. */
-    botTime: LatencySummary;
+    botTime: LatencyRecord;
   };
   generator: {
     /** How late the generator handed each update over (actual − intended). */
-    lateness: LatencySummary;
+    lateness: LatencyRecord;
     /** Updates handed over more than 1 ms late. */
     lateOver1Ms: number;
   };
   requests: {
+    /** Requests on the wire, both directions: the bot's HTTP calls and the webhook POSTs. */
     total: number;
     getUpdates: number;
     emptyGetUpdates: number;
-    /** Empty getUpdates / all getUpdates (0 when none). */
-    emptyShare: number;
+    /** Empty getUpdates / all getUpdates; null when there was no getUpdates. */
+    emptyShare: number | null;
     webhookPosts: number;
-    perAnsweredUpdate: { requests: number; emptyRequests: number; bytes: number };
-    /** The measured rates extrapolated to one hour at this cell's arrival rate. */
-    perHour: { requests: number; emptyRequests: number; bytes: number };
+    /** Whole-trial totals per answered update; null when nothing was answered. */
+    perAnsweredUpdate: { requests: number | null; emptyRequests: number | null; bytes: number | null };
+    /** What the window saw, extrapolated to one hour (events in the window / window × 1 h); null for an empty window. */
+    perHour: { requests: number | null; emptyRequests: number | null; bytes: number | null };
+    /** Body bytes from the bot: its API requests and its webhook responses (headers excluded). */
     bytesIn: number;
+    /** Body bytes to the bot: the API's responses and the webhook POSTs (headers excluded). */
     bytesOut: number;
   };
   throughput: {
-    offeredPerSecond: number;
-    answeredPerSecond: number;
-    /** Updates still unanswered when the schedule ended. */
-    backlogAtScheduleEnd: number;
-    /** True when everything was answered and the backlog at the schedule's end was under a second of traffic. */
+    /** Updates offered in the window / window; null when none was offered (no arrival). */
+    offeredPerSecond: number | null;
+    /** Replies that arrived in the window / window; null when nothing was offered. */
+    answeredPerSecond: number | null;
+    /** Updates offered and still unanswered when the window ended. */
+    backlogAtWindowEnd: number;
+    /**
+     * The bot kept up: the trial completed, everything was answered by the end of the drain, and
+     * the backlog at the window's end was at most one second of traffic (the cell's rate × 1 s).
+     */
     sustained: boolean;
   };
   cost: {
@@ -66,8 +127,12 @@ export interface TrialResult {
   };
   matching: MatchCounts;
   webhook: { attempts: number; retries: number; failures: number };
+  /** The fake API's counters for this bot over the trial (from the end of the warm-up). */
   counters: BotCounters;
+  /** Per-second series, each event in the second it happened (see src/metrics/timeline.ts). */
   timeline: TimelineBucket[];
+  /** Whether the timeline's series add up to the totals above; null for trials read from @2 reports. */
+  timelineCheck: TimelineCheck | null;
   /** How the trial ended; when not `completed`, the figures above cover what happened until then. */
   outcome: TrialOutcome;
 }

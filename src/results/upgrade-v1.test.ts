@@ -3,16 +3,18 @@ import { describe, test } from "node:test";
 import { fixtureCell, fixtureReport, fixtureTrial } from "../report/report-fixtures.ts";
 import { REPORT_SCHEMA } from "./run-report.ts";
 import { REPORT_SCHEMA_V1, upgradeReportV1 } from "./upgrade-v1.ts";
+import type { V2Cell } from "./upgrade-v2.ts";
+import { v2Report } from "./v2-fixtures.ts";
 
-/** An @1 report: the @2 fixture with its outcomes written back as @1's `error` and `skipped` texts. */
+/** An @1 report: the fixture in @2's shape, with its outcomes written back as @1's `error` and `skipped` texts. */
 function v1Report(cells: Array<{ errors: Array<string | null>; skipped: string | null }>) {
-  const report = fixtureReport(
-    cells.map((_, i) => fixtureCell(`b${i}`, "webhook", 5, [fixtureTrial("webhook", 5)])),
+  const report = v2Report(
+    fixtureReport(cells.map((_, i) => fixtureCell(`b${i}`, "webhook", 5, [fixtureTrial("webhook", 5)]))),
   );
   return {
     ...report,
     schema: REPORT_SCHEMA_V1,
-    cells: report.cells.map((cell, i) => {
+    cells: (report.cells as V2Cell[]).map((cell, i) => {
       const { status: _s, ...rest } = cell;
       const template = cell.trials[0]!;
       const { outcome: _o, ...figures } = template;

@@ -5,6 +5,7 @@ import {
   type CellResult,
   type FailureReason,
   type MachineInfo,
+  poolCellLatency,
   REPORT_SCHEMA,
   type Report,
   type TrialResult,
@@ -89,7 +90,7 @@ async function runCell(
     (missingRuntime === undefined ? null : { kind: "runtime-unavailable" as const, message: missingRuntime });
   if (reason !== null) {
     emit({ type: "cell-skipped", cell, index, total, reason });
-    return { ...base, trials: [], status: "unsupported", reason };
+    return { ...base, trials: [], latency: null, status: "unsupported", reason };
   }
   emit({ type: "cell-start", cell, index, total });
   const trials: TrialResult[] = [];
@@ -105,7 +106,12 @@ async function runCell(
     trials.push(attempt.result);
     emit({ type: "trial-end", cell, trial, result: attempt.result });
   }
-  const result: CellResult = { ...base, trials, ...attemptedCellStatus(trials, unmeasured) };
+  const result: CellResult = {
+    ...base,
+    trials,
+    latency: poolCellLatency(trials),
+    ...attemptedCellStatus(trials, unmeasured),
+  };
   emit({ type: "cell-end", cell, index, total, result });
   return result;
 }

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { createLatencyHistogram, decodeLatencyHistogram } from "../metrics/latency-histogram.ts";
 import { formatLedger } from "../metrics/ledger.ts";
-import type { TrialResult } from "../results/index.ts";
+import { formatTimelineCheck, type TrialResult } from "../results/index.ts";
 import { registerBuiltInSubjects } from "../subjects/registry.ts";
 import type { RunnerEventSink } from "./events.ts";
 import { runScenario } from "./run.ts";
@@ -73,7 +74,7 @@ describe("a short run per mode with the reference bot", () => {
       assert.equal(t.matching.unmatched + t.matching.duplicates, 0);
       assert.equal(t.latency.endToEnd.count, t.ledger.answered);
       assert.ok(
-        t.latency.endToEnd.p50Us >= t.latency.endToEndRaw.p50Us,
+        t.latency.endToEnd.p50Us! >= t.latency.fromActualSend.p50Us!,
         "timed from the intended time, never later",
       );
       if (mode === "webhook") {
@@ -91,12 +92,82 @@ describe("a short run per mode with the reference bot", () => {
         // The bot waits 200 ms between polls: it polls again and again, never more often than that
         // (on a loaded machine less often, so no lower bound beyond "more than once").
         const polls = t.counters.getUpdatesCalls;
-        assert.ok(polls >= 2 && polls <= t.measuredMs / 200 + 2, `${polls} polls in ${t.measuredMs} ms`);
-        assert.ok(t.latency.deliveryWait.p50Us > 20_000, "updates wait for the next poll");
+        const recordedMs = t.window.recordedMs;
+        assert.ok(polls >= 2 && polls <= recordedMs / 200 + 2, `${polls} polls in ${recordedMs} ms`);
+        assert.ok(t.latency.deliveryWait.p50Us! > 20_000, "updates wait for the next poll");
       }
-      assert.ok(t.timeline.length >= 1);
+      assert.deepEqual(t.window, { ...t.window, windowMs: 1_000, endedBy: "duration" });
+      assert.ok(t.window.recordedMs >= 1_000);
+      assert.equal(t.throughput.offeredPerSecond, 40, "40 updates in the 1 s window");
+      assert.ok(t.timelineCheck?.balanced, formatTimelineCheck(t.timelineCheck!));
+      assert.equal(
+        t.timeline.reduce((sum, b) => sum + b.offered, 0),
+        40,
+      );
+      assert.ok(t.timeline.length >= 2, "the window's second and the drain's");
+      assert.equal(decodeLatencyHistogram(t.latency.endToEnd.histogram!).count, t.ledger.answered);
     });
   }
+});
+
+describe("the measured window", () => {
+  test("runs to the duration when nothing arrives, and a cell without arrivals has no rates", async () => {
+    // At 0.1/s, this seed's Poisson process has no arrival in the first 1.5 s.
+    const t = await runOne({
+      modes: ["short-polling"],
+      arrival: "poisson",
+      ratesPerSecond: [0.1],
+      durationMs: 1_500,
+      pollIntervalMs: 200,
+      seed: "calm",
+      // Telegram's anti-busy-loop rule would hold the second same-offset short poll for 3 s.
+      antiBusyLoop: false,
+    });
+    assert.equal(t.ledger.generated, 0, "the seed gives no arrival in 1.5 s");
+    assert.deepEqual([t.window.windowMs, t.window.endedBy], [1_500, "duration"]);
+    assert.deepEqual([t.throughput.offeredPerSecond, t.throughput.answeredPerSecond], [null, null]);
+    assert.equal(t.requests.perAnsweredUpdate.requests, null);
+    assert.ok(t.requests.emptyGetUpdates >= 3, "the polls of the quiet window came back empty");
+    assert.ok((t.requests.perHour.emptyRequests ?? 0) > 0, "and count per hour");
+    assert.ok(t.timelineCheck?.balanced, formatTimelineCheck(t.timelineCheck!));
+  });
+
+  test("ends when an update-count run hands over its last update", async () => {
+    const t = await runOne({ modes: ["webhook"], maxUpdates: 5, durationMs: 10_000 });
+    assert.equal(t.ledger.generated, 5);
+    assert.equal(t.window.endedBy, "update-count");
+    assert.ok(t.window.windowMs >= 100 && t.window.windowMs < 10_000, `window ${t.window.windowMs} ms`);
+    assert.ok(t.timelineCheck?.balanced, formatTimelineCheck(t.timelineCheck!));
+  });
+});
+
+describe("a cell of three trials", () => {
+  test("reports the percentiles of its trials' histograms merged, with intervals from the trials", async () => {
+    const scenario = resolveScenario({
+      bots: ["reference"],
+      modes: ["webhook"],
+      arrival: "constant",
+      ratesPerSecond: [40],
+      durationMs: 1_000,
+      warmupUpdates: 2,
+      trials: 3,
+      users: 20,
+      groups: 2,
+    });
+    const report = await runScenario(scenario, { toolVersion: "test" });
+    const cell = report.cells[0]!;
+    assert.equal(cell.status, "ran");
+    assert.equal(cell.trials.length, 3);
+    const merged = createLatencyHistogram();
+    for (const t of cell.trials) merged.merge(decodeLatencyHistogram(t.latency.endToEnd.histogram!));
+    assert.equal(merged.count, 120);
+    const latency = cell.latency!;
+    assert.equal(latency.endToEnd.p99?.us, merged.valueAtPercentile(99));
+    assert.equal(latency.endToEnd.p50?.us, merged.valueAtPercentile(50));
+    assert.equal(latency.interval, "bootstrap-trials");
+    const { us, lowUs, highUs } = latency.endToEnd.p99!;
+    assert.ok(lowUs! <= us && us <= highUs!, JSON.stringify(latency.endToEnd.p99));
+  });
 });
 
 describe("a bot killed in the middle of a run", () => {
@@ -135,6 +206,12 @@ describe("a bot killed in the middle of a run", () => {
     });
     assert.ok(trial.ledger.balanced, formatLedger(trial.ledger));
     assert.ok(trial.ledger.generated < 160, "the schedule stopped feeding a dead bot");
+    assert.equal(trial.window.endedBy, "stopped-early");
+    assert.ok(
+      trial.window.windowMs < 4_000,
+      `the window ends when the bot died: ${trial.window.windowMs} ms`,
+    );
+    assert.ok(trial.timelineCheck?.balanced, formatTimelineCheck(trial.timelineCheck!));
     assert.ok(trial.ledger.deliveredUnanswered > 0, `in flight when killed: ${formatLedger(trial.ledger)}`);
     assert.equal(
       trial.ledger.generated,

@@ -1,8 +1,9 @@
 /**
  * The open-model scheduler: hands each generated update over at its intended time and never
  * waits for the bot. How late it was (actual − intended) is reported by the caller's callback,
- * not hidden: latency is timed from the intended time, so a late generator cannot make the bot
- * look faster (no coordinated omission).
+ * not hidden: latency is timed from the intended time (by the trial recorder,
+ * src/metrics/recorder/trial-recorder.ts), so a late generator cannot make the bot look faster (no
+ * coordinated omission).
  *
  * Node's timers have a 1 ms granularity, and spinning with setImmediate to do better burns a core
  * that the bot under test needs. So the schedule sleeps on a timer and can also be *poked*: the

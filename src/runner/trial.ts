@@ -1,10 +1,9 @@
 import { type FakeApi, startFakeApi } from "../fake-api/index.ts";
 import { createUpdateStream, type UpdateSpec } from "../generator/index.ts";
-import { createLatencyHistogram } from "../metrics/latency-histogram.ts";
-import { computeLedger } from "../metrics/ledger.ts";
 import { harnessCpuMs, readProcessStats } from "../metrics/process-sampler.ts";
-import { ReplyMatcher } from "../metrics/reply-matcher.ts";
-import { Timeline } from "../metrics/timeline.ts";
+import { startSecondTimer } from "../metrics/recorder/second-timer.ts";
+import { TrialRecorder } from "../metrics/recorder/trial-recorder.ts";
+import type { ReplyMatcher } from "../metrics/reply-matcher.ts";
 import type { FailureReason, TrialOutcome, TrialResult } from "../results/index.ts";
 import { type BotProcess, launchBot, SubjectError } from "../subjects/bot-process.ts";
 import { botExited, exitText, startFailure, warmUpFailure } from "./bot-outcomes.ts";
@@ -12,7 +11,7 @@ import type { RunnerEventSink } from "./events.ts";
 import { type Cell, type ResolvedScenario, trafficFor } from "./scenario.ts";
 import { startSchedule } from "./scheduler.ts";
 import { subjectLaunchSpec } from "./subject-launch.ts";
-import { TrialProbe } from "./trial-probe.ts";
+import { UpdateInjector } from "./update-injector.ts";
 
 /** Every bot id is different per trial so no state can leak between trials. */
 const BOT_ID_BASE = 7_000_000;
@@ -22,6 +21,8 @@ const RUNNER_CALL_LOG_CAPACITY = 256;
 /** How long a bot may take to exit after SIGTERM before it is killed. */
 const BOT_STOP_GRACE_MS = 2_000;
 const RUNNER_MESSAGES_KEPT_PER_CHAT = 16;
+/** The schedule starts this long after it is set up, so its first update is not late by construction. */
+const SCHEDULE_LEAD_MS = 5;
 
 export interface TrialContext {
   scenario: ResolvedScenario;
@@ -129,6 +130,10 @@ async function warmUp(
   return null;
 }
 
+/**
+ * The measured part of a trial: the schedule, the rest of the window, the drain. The recorder
+ * measures; this function only drives the schedule and hands the recorder what happens.
+ */
 async function measure(
   ctx: TrialContext,
   api: FakeApi,
@@ -141,49 +146,50 @@ async function measure(
     trafficFor(scenario, cell.ratePerSecond, scenario.durationMs, scenario.maxUpdates ?? undefined),
     seed,
   );
-  const probe = new TrialProbe(api, token, bot, new ReplyMatcher());
-  const lateness = createLatencyHistogram();
-  let lateOver1Ms = 0;
-  let generated = 0;
   const startedAt = new Date().toISOString();
-  const cpuStartMs = harnessCpuMs();
-  const botStart = bot.pid === undefined ? undefined : readProcessStats(bot.pid);
-  const startMs = performance.now() + 5;
-  const timeline = new Timeline(startMs);
-  probe.attach(timeline);
-  let second = 0;
-  const sampler = setInterval(() => {
-    probe.sample(timeline);
-    second++;
+  const startMs = performance.now() + SCHEDULE_LEAD_MS;
+  const recorder = new TrialRecorder({
+    botId: Number(token.slice(0, token.indexOf(":"))),
+    startMs,
+    durationMs: scenario.durationMs,
+    ratePerSecond: cell.ratePerSecond,
+    readCounters: () => api.control.counters(token),
+    readBotProcess: () => (bot.pid === undefined ? undefined : readProcessStats(bot.pid)),
+    readHarnessCpuMs: harnessCpuMs,
+  });
+  recorder.attach(api.events);
+  const injector = new UpdateInjector(api, token);
+  const seconds = startSecondTimer(startMs, (second) => {
+    recorder.sampleGauges(second);
     ctx.emit({
       type: "trial-progress",
       cell,
       trial,
-      second,
-      offered: generated,
-      answered: probe.matcher.counts.matched,
-      pending: probe.matcher.unansweredCount,
+      second: second + 1,
+      offered: recorder.generated,
+      answered: recorder.matcher.counts.matched,
+      pending: recorder.matcher.unansweredCount,
     });
-  }, 1_000);
-  let outcome: TrialOutcome = { kind: "completed" };
+  });
   // Stop feeding the bot on Ctrl-C or when it dies. (Not AbortSignal.any: it would leave a
   // listener on the run's signal for every trial.)
   const stopSchedule = new AbortController();
   const onStop = () => stopSchedule.abort();
+  const botGone = new AbortController();
+  void bot.exited.then(() => botGone.abort());
   ctx.signal.addEventListener("abort", onStop, { once: true });
-  probe.botGone.addEventListener("abort", onStop, { once: true });
+  botGone.signal.addEventListener("abort", onStop, { once: true });
   try {
     const items = mapIterable(stream, (spec: UpdateSpec) => ({ item: spec, offsetMs: spec.intendedAtMs }));
     const running = startSchedule(
       items,
       startMs,
       (spec, intendedAtMs, nowMs) => {
-        generated++;
-        const lateMs = nowMs - intendedAtMs;
-        lateness.recordUs(Math.max(1, lateMs * 1000));
-        if (lateMs > 1) lateOver1Ms++;
-        timeline.add("offered", nowMs);
-        probe.inject(spec, intendedAtMs, nowMs);
+        recorder.offered(intendedAtMs, nowMs);
+        const injection = injector.inject(spec, intendedAtMs, nowMs);
+        if (injection.kind === "injected") recorder.injected(injection.update);
+        else if (injection.kind === "filtered") recorder.filtered();
+        else recorder.notInjected();
       },
       stopSchedule.signal,
     );
@@ -194,48 +200,35 @@ async function measure(
     const schedule = await running.done.finally(() => {
       for (const event of wakers) api.events.off(event, poke);
     });
-    const scheduleEndMs = performance.now();
-    const backlogAtScheduleEnd = probe.matcher.unansweredCount;
-    if (schedule.aborted) outcome = ctx.signal.aborted ? { kind: "cancelled" } : botExited(bot);
-    else outcome = await drain(probe, scenario.drainTimeoutMs, ctx.signal);
-    probe.sample(timeline);
-    const endMs = performance.now();
-    const botEnd = bot.pid === undefined ? undefined : readProcessStats(bot.pid);
-    return probe.result({
-      trial,
-      seed,
-      startedAt,
-      measuredMs: endMs - startMs,
-      scheduleMs: scheduleEndMs - startMs,
-      generated,
-      lateness: lateness.summary(),
-      lateOver1Ms,
-      backlogAtScheduleEnd,
-      ratePerSecond: cell.ratePerSecond,
-      harnessCpuMs: harnessCpuMs() - cpuStartMs,
-      botCpuMs:
-        botStart && botEnd
-          ? botEnd.cpuUserMs + botEnd.cpuSystemMs - botStart.cpuUserMs - botStart.cpuSystemMs
-          : null,
-      botPeakRssBytes: botEnd?.peakRssBytes ?? botStart?.peakRssBytes ?? null,
-      timeline: timeline.toJSON(),
-      outcome,
-      computeLedger,
-    });
+    const countReached = scenario.maxUpdates !== null && schedule.emitted >= scenario.maxUpdates;
+    // The window runs to the scenario's duration whatever the arrivals (quiet seconds are measured too).
+    if (!schedule.aborted && !countReached) await sleepUntil(recorder.windowEndMs, stopSchedule.signal);
+    const stopped = stopSchedule.signal.aborted;
+    recorder.closeWindow(stopped ? "stopped-early" : countReached ? "update-count" : "duration");
+    let outcome: TrialOutcome;
+    if (stopped) outcome = ctx.signal.aborted ? { kind: "cancelled" } : botExited(bot);
+    else outcome = await drain(recorder.matcher, bot, scenario.drainTimeoutMs, ctx.signal);
+    return recorder.finish({ trial, seed, startedAt, outcome });
   } finally {
     ctx.signal.removeEventListener("abort", onStop);
-    probe.botGone.removeEventListener("abort", onStop);
-    clearInterval(sampler);
-    probe.detach();
+    botGone.signal.removeEventListener("abort", onStop);
+    seconds.stop();
+    injector.close();
+    recorder.detach();
   }
 }
 
 /** Waits until every update is answered, the drain timeout passes, or the bot is gone. */
-async function drain(probe: TrialProbe, timeoutMs: number, signal: AbortSignal): Promise<TrialOutcome> {
+async function drain(
+  matcher: ReplyMatcher,
+  bot: BotProcess,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<TrialOutcome> {
   const deadline = performance.now() + timeoutMs;
-  while (probe.matcher.unansweredCount > 0) {
+  while (matcher.unansweredCount > 0) {
     if (signal.aborted) return { kind: "cancelled" };
-    if (!probe.bot.running) return botExited(probe.bot);
+    if (!bot.running) return botExited(bot);
     if (performance.now() >= deadline) break;
     await sleep(DRAIN_POLL_MS);
   }
@@ -247,3 +240,24 @@ function* mapIterable<T, U>(items: Iterable<T>, map: (item: T) => U): Iterable<U
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sleeps until `atMs` (performance.now() ms), or until `signal` aborts. */
+function sleepUntil(atMs: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    // Timers may fire up to a millisecond early on Node's ms clock: wait again until truly due.
+    const wait = () => {
+      const leftMs = atMs - performance.now();
+      if (leftMs <= 0) done();
+      else timer = setTimeout(wait, Math.ceil(leftMs));
+    };
+    let timer: NodeJS.Timeout | undefined;
+    signal.addEventListener("abort", done, { once: true });
+    wait();
+  });
+}

@@ -1,5 +1,6 @@
 import type { BotState } from "../bot-state.ts";
 import { monotonicMs } from "../clock.ts";
+import { countTraffic } from "../counted.ts";
 import { badRequest, Descriptions } from "../errors.ts";
 import { TELEGRAM_LIMITS } from "../options.ts";
 import type { Params } from "../params.ts";
@@ -62,7 +63,7 @@ export function getUpdates(ctx: MethodContext): Update[] | Promise<Update[]> {
 
 function handOver(ctx: MethodContext, items: QueuedUpdate[]): Update[] {
   if (items.length === 0) {
-    ctx.bot.counters.emptyGetUpdates++;
+    countTraffic(ctx.telegram.events, ctx.bot, "emptyGetUpdates", 1);
     return [];
   }
   noteHandedOver(ctx, items);

@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { FakeApiEventMap } from "./events.ts";
+import { FakeApi } from "./server.ts";
+import { ok, TOKEN } from "./test-helpers.ts";
+
+type Counted = FakeApiEventMap["counted"][0];
+
+describe("the counted event", () => {
+  test("announces every byte and empty getUpdates as it is counted, so the events sum to the counters", async (t) => {
+    const api = new FakeApi({ antiBusyLoop: false });
+    t.after(() => api.close());
+    const seen: Counted[] = [];
+    api.events.on("counted", (e) => seen.push(e));
+    await ok(api, "getUpdates", { timeout: 0 });
+    api.control.injectText(TOKEN, { text: "hello", from: { id: 1001 } });
+    await ok(api, "getUpdates", { timeout: 0 });
+    await ok(api, "sendMessage", { chat_id: 1001, text: "hi" });
+    const counters = api.control.counters(TOKEN);
+    const sum = (counter: Counted["counter"]) =>
+      seen.filter((e) => e.counter === counter).reduce((total, e) => total + e.amount, 0);
+    assert.equal(counters.emptyGetUpdates, 1);
+    assert.equal(sum("emptyGetUpdates"), 1);
+    assert.ok(counters.bytesIn > 0 && counters.bytesOut > 0);
+    assert.equal(sum("bytesIn"), counters.bytesIn);
+    assert.equal(sum("bytesOut"), counters.bytesOut);
+    const botId = Number(TOKEN.slice(0, TOKEN.indexOf(":")));
+    assert.ok(seen.every((e) => e.botId === botId && Number.isFinite(e.atMs) && e.amount > 0));
+    const times = seen.map((e) => e.atMs);
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      "in the order they happened",
+    );
+  });
+});
