@@ -1,6 +1,6 @@
 import { type FakeApi, startFakeApi } from "../fake-api/index.ts";
 import { createUpdateStream, type UpdateSpec } from "../generator/index.ts";
-import { harnessCpuMs, readProcessStats } from "../metrics/process-sampler.ts";
+import { clockTicksPerSecond, harnessCpuMs, readProcessStats } from "../metrics/process-sampler.ts";
 import { startSecondTimer } from "../metrics/recorder/second-timer.ts";
 import { TrialRecorder } from "../metrics/recorder/trial-recorder.ts";
 import type { ReplyMatcher } from "../metrics/reply-matcher.ts";
@@ -156,6 +156,7 @@ async function measure(
     readCounters: () => api.control.counters(token),
     readBotProcess: () => (bot.pid === undefined ? undefined : readProcessStats(bot.pid)),
     readHarnessCpuMs: harnessCpuMs,
+    botCpuResolutionMs: 1_000 / clockTicksPerSecond(),
   });
   recorder.attach(api.events);
   const injector = new UpdateInjector(api, token);

@@ -9,7 +9,6 @@ import { checkTimeline } from "../../results/timeline-check.ts";
 import type { LatencyRecord, MeasurementWindow, TrialResult } from "../../results/trial-result.ts";
 import type { LatencyHistogram } from "../latency-histogram.ts";
 import { computeLedger, type LedgerInput } from "../ledger.ts";
-import { clockTicksPerSecond } from "../process-sampler.ts";
 import type { ReplyMatcher } from "../reply-matcher.ts";
 import type { Timeline } from "../timeline.ts";
 import type { WindowSeries } from "./trial-recorder.ts";
@@ -54,6 +53,8 @@ export interface RecordedTrial {
   lateOver1Ms: number;
   timeline: Timeline;
   botCpuMs: number | null;
+  /** Resolution of the bot's CPU time (one kernel clock tick), ms. */
+  botCpuResolutionMs: number;
   botPeakRssBytes: number | null;
   harnessCpuMs: number;
 }
@@ -123,7 +124,7 @@ export function buildTrialResult(r: RecordedTrial): TrialResult {
     },
     cost: {
       botCpuMs,
-      botCpuResolutionMs: MS_PER_SECOND / clockTicksPerSecond(),
+      botCpuResolutionMs: r.botCpuResolutionMs,
       botCpuUsPerUpdate: botCpuMs === null || answered === 0 ? null : (botCpuMs * 1000) / answered,
       botPeakRssBytes: r.botPeakRssBytes,
       tcpConnectionsOpened: counters.connectionsOpened,

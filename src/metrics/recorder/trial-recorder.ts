@@ -38,8 +38,10 @@
  * second for `offered`); gauges (backlog, bot CPU and memory) are sampled once per second into
  * that second ({@link sampleGauges}). {@link finish} checks that each series adds up to its total.
  */
+
 import type { BotCounters, FakeApiEventMap, FakeApiEvents } from "../../fake-api/index.ts";
 import type { TrialResult } from "../../results/trial-result.ts";
+import { DEFAULT_CLOCK_TICKS_PER_SECOND } from "../defaults.ts";
 import { createLatencyHistogram, type LatencyHistogram } from "../latency-histogram.ts";
 import type { ProcessStats } from "../process-sampler.ts";
 import { ReplyMatcher } from "../reply-matcher.ts";
@@ -81,6 +83,11 @@ export interface TrialRecorderOptions {
   readBotProcess?: () => ProcessStats | undefined;
   /** The harness's own CPU time so far, ms. Default: none (0). */
   readHarnessCpuMs?: () => number;
+  /**
+   * Resolution of the bot's CPU time, ms: one kernel clock tick (`1000 / clockTicksPerSecond()`).
+   * Default: the usual tick, {@link DEFAULT_CLOCK_TICKS_PER_SECOND} per second.
+   */
+  botCpuResolutionMs?: number;
   /** Default: performance.now(). */
   clock?: MonotonicClock;
 }
@@ -302,6 +309,7 @@ export class TrialRecorder {
           : null,
       botPeakRssBytes: botEnd?.peakRssBytes ?? botStart?.peakRssBytes ?? null,
       harnessCpuMs: (this.#options.readHarnessCpuMs?.() ?? 0) - this.#harnessStartMs,
+      botCpuResolutionMs: this.#options.botCpuResolutionMs ?? 1_000 / DEFAULT_CLOCK_TICKS_PER_SECOND,
     });
   }
 
