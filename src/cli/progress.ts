@@ -4,8 +4,18 @@ import type { RunnerEvent } from "../runner/events.ts";
 
 /** Prints runner events as one line each on stderr (stdout stays free for --json). */
 export function printProgress(event: RunnerEvent, out: NodeJS.WritableStream = process.stderr): void {
-  const name = (cell: { subject: { name: string }; mode: string; ratePerSecond: number }) =>
-    cellLabel({ bot: cell.subject.name, mode: cell.mode as never, ratePerSecond: cell.ratePerSecond });
+  const name = (cell: {
+    subject: { name: string };
+    mode: string;
+    ratePerSecond: number;
+    network: { name: string };
+  }) =>
+    cellLabel({
+      bot: cell.subject.name,
+      mode: cell.mode as never,
+      ratePerSecond: cell.ratePerSecond,
+      network: cell.network,
+    });
   switch (event.type) {
     case "cell-start":
       out.write(`[${event.index + 1}/${event.total}] ${name(event.cell)} …\n`);

@@ -44,7 +44,7 @@ describe("tgbench report", () => {
         writeFileSync(join(dir, "other.json"), JSON.stringify({ schema: "something/else@1" }));
         return join(dir, "other.json");
       },
-      /^tgbench: .*other\.json: not a tgbench\/report@3 report \(schema "something\/else@1"\)\n$/,
+      /^tgbench: .*other\.json: not a tgbench\/report@4 report \(schema "something\/else@1"\)\n$/,
     ],
     [
       "a file that is not JSON",

@@ -4,10 +4,11 @@ import { MODE_NAMES } from "../runner/modes.ts";
 import type { ScenarioOptions } from "../runner/scenario.ts";
 import { NAMED_SCENARIOS } from "../runner/scenario-registry.ts";
 import { BUILT_IN_SUBJECTS } from "../subjects/registry.ts";
+import { networkOptions, networkOptionsFrom } from "./network-options.ts";
 
 /** The options of `tgbench run`; every scenario option is also a flag. */
 export function runOptions<T>(y: Argv<T>) {
-  return y
+  return networkOptions(y)
     .option("scenario", {
       type: "string",
       choices: Object.keys(NAMED_SCENARIOS),
@@ -108,5 +109,8 @@ export function scenarioOptionsFrom(
     const value = (args as Record<string, unknown>)[flag];
     if (value !== undefined) flags[option] = convert === undefined ? value : convert(value as never);
   }
+  // The network flags replace the named scenario's network options one by one.
+  const network = networkOptionsFrom(args as Record<string, unknown>);
+  if (network !== undefined) flags.network = { ...named?.network, ...network };
   return { ...named, ...(args.quick ? quickOverrides : {}), ...(flags as ScenarioOptions) };
 }

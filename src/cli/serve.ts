@@ -1,5 +1,6 @@
 import type { CommandModule } from "yargs";
 import { CONTROL_PREFIX, FAKE_API_DEFAULTS, startFakeApi } from "../fake-api/index.ts";
+import { networkOptions, serveNetwork, serveNetworkLines } from "./network-options.ts";
 import { UsageError } from "./usage-error.ts";
 
 interface ServeArgs {
@@ -17,7 +18,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
   command: "serve",
   describe: "Run the fake Telegram Bot API standalone; point any bot at the printed API root",
   builder: (y) =>
-    y
+    networkOptions(y)
       .option("host", { type: "string", default: FAKE_API_DEFAULTS.host, describe: "Interface to listen on" })
       .option("port", { type: "number", default: 8081, describe: "TCP port (0 = any free port)" })
       .option("anti-busy-loop", {
@@ -53,6 +54,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     if (!(args["webhook-timeout-ms"] > 0)) throw new UsageError("--webhook-timeout-ms must be > 0");
     if (!(args["webhook-retry-time-scale"] >= 0))
       throw new UsageError("--webhook-retry-time-scale must be >= 0");
+    const network = serveNetwork(args as unknown as Record<string, unknown>);
     let api: Awaited<ReturnType<typeof startFakeApi>>;
     try {
       api = await startFakeApi({
@@ -63,8 +65,10 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         allowExternalWebhookHosts: args["allow-external-webhooks"],
         webhookDeliveryTimeoutMs: args["webhook-timeout-ms"],
         webhookRetryTimeScale: args["webhook-retry-time-scale"],
+        webhookRoute: (url) => network.route(url, "bot"),
       });
     } catch (error: unknown) {
+      await network.close();
       const code = (error as { code?: string }).code;
       if (code === "EADDRINUSE")
         throw new UsageError(`port ${args.port} is in use; pick another with --port`);
@@ -72,8 +76,10 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       throw error;
     }
     const root = api.apiRoot;
-    console.log(`Fake Telegram Bot API listening. API root for your bot: ${root}`);
-    console.log(`  a token like 123456:ABC is bot 123456; calls go to ${root}/bot<token>/<method>`);
+    const botRoot = await network.route(root, "telegram");
+    console.log(`Fake Telegram Bot API listening. API root for your bot: ${botRoot}`);
+    for (const line of serveNetworkLines(network, root)) console.log(line);
+    console.log(`  a token like 123456:ABC is bot 123456; calls go to ${botRoot}/bot<token>/<method>`);
     console.log("Inject updates as a user would:");
     console.log(
       `  curl -s -X POST ${root}${CONTROL_PREFIX}/bots/123456:ABC/messages -H 'content-type: application/json' -d '{"text":"hello","from":{"id":1001}}'`,
@@ -95,6 +101,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       process.once("SIGTERM", stop);
     });
     await api.close();
+    await network.close();
     console.log("Stopped.");
   },
 };

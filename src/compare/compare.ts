@@ -11,7 +11,7 @@
  */
 
 import { cellLabel, medianOf } from "../report/figures.ts";
-import { describeFailure, type Report, type TrialResult } from "../results/index.ts";
+import { cellKey, describeFailure, type Report, type TrialResult } from "../results/index.ts";
 import type { MetricName } from "./defaults.ts";
 import { holmAdjust } from "./holm.ts";
 import { mannWhitneyU, smallestOneSidedP } from "./mann-whitney.ts";
@@ -86,9 +86,6 @@ export function compare(base: Report, head: Report, options: CompareOptions = {}
     outcome: regressions > 0 ? "regression" : "no-regression",
   };
 }
-
-const cellKey = (cell: Pick<Cell, "bot" | "mode" | "ratePerSecond">) =>
-  `${cell.bot}\u0000${cell.mode}\u0000${cell.ratePerSecond}`;
 
 function indexCells(cells: readonly Cell[]): Map<string, Cell> {
   const map = new Map<string, Cell>();

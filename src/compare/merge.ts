@@ -2,7 +2,7 @@
  * Merging the trials of several runs of the same sweep into one report, so that interleaved rounds
  * (base, head, head, base, …) can be compared as two samples. Pure.
  */
-import { type CellResult, type CellStatus, poolCellLatency, type Report } from "../results/index.ts";
+import { type CellResult, type CellStatus, cellKey, poolCellLatency, type Report } from "../results/index.ts";
 
 /** Nothing to merge. */
 export class MergeError extends Error {
@@ -25,7 +25,7 @@ export function mergeReports(reports: readonly Report[]): Report {
   const cells = new Map<string, CellResult>();
   for (const report of reports) {
     for (const cell of report.cells) {
-      const key = `${cell.bot}\u0000${cell.mode}\u0000${cell.ratePerSecond}`;
+      const key = cellKey(cell);
       const seen = cells.get(key);
       if (seen === undefined) {
         cells.set(key, { ...cell, trials: [...cell.trials] });

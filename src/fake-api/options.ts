@@ -33,6 +33,12 @@ export interface FakeApiOptions {
   messagesKeptPerChat?: number;
   /** Wall clock for message dates, expiry and rate limits. Default: the system clock. */
   clock?: Clock;
+  /**
+   * Where the webhook dispatcher sends the POSTs for a webhook URL: the URL itself (the default),
+   * or the URL of a relay in front of it (the runner's emulated network, src/network/). The URL
+   * the bot set stays what getWebhookInfo reports; setWebhook's probe connects to it directly.
+   */
+  webhookRoute?: (url: string) => string | Promise<string>;
 }
 
 export type ResolvedFakeApiOptions = Required<FakeApiOptions>;
@@ -84,6 +90,7 @@ export function resolveFakeApiOptions(options: FakeApiOptions = {}): ResolvedFak
   const resolved: ResolvedFakeApiOptions = {
     ...FAKE_API_DEFAULTS,
     clock: systemClock,
+    webhookRoute: (url: string) => url,
     ...withoutUndefined(options),
   };
   for (const key of [

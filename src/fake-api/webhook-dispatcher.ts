@@ -59,11 +59,12 @@ export class WebhookDispatcher {
   #closed = false;
   readonly #headers: Record<string, string>;
 
-  constructor(telegram: FakeTelegram, bot: BotState, config: WebhookConfig) {
+  /** `deliveryUrl`: where the POSTs go (a relay in front of `config.url`, FakeApiOptions.webhookRoute). */
+  constructor(telegram: FakeTelegram, bot: BotState, config: WebhookConfig, deliveryUrl = config.url) {
     this.#telegram = telegram;
     this.#bot = bot;
     this.#config = config;
-    this.#url = new URL(config.url);
+    this.#url = new URL(deliveryUrl);
     this.#path = this.#url.pathname + this.#url.search;
     this.#pool = new Pool(this.#url.origin, {
       connections: config.maxConnections,

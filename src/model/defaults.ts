@@ -1,6 +1,6 @@
 /**
- * Defaults of the model's parameters, in one place. `resolve…Params` in `polling-model.ts` (the
- * first, loopback-only model) and `resolveModelInput` in `inputs.ts` are the only code that reads them.
+ * Defaults of the model's parameters, in one place. `resolveModelInput` in `inputs.ts` is the only
+ * code that reads them.
  */
 import { POPULATION_DEFAULTS } from "../generator/defaults.ts";
 import { TELEGRAM_RULES } from "./protocol.ts";

@@ -2,7 +2,7 @@
  * The analytic model shown beside the measured figures. `predict` is the entry point: closed forms
  * where they are exact (src/model/closed-form/), an exact simulation of the protocol rules for the
  * rest (src/model/simulation/), each figure with its source. docs/model.md lists what it covers
- * and what it leaves out. The first, loopback-only model (`predictMode` …) stays for its callers.
+ * and what it leaves out.
  */
 export {
   BOT_BEHAVIOURS,
@@ -30,24 +30,6 @@ export {
   type ResolvedModelInput,
   resolveModelInput,
 } from "./inputs.ts";
-export { toPrediction } from "./legacy.ts";
-export {
-  type DeliveryMode,
-  type LongPollingParams,
-  type LongPollingPrediction,
-  MODE_PREDICTORS,
-  type ModeParams,
-  type Prediction,
-  predictLongPolling,
-  predictMode,
-  predictShortPolling,
-  predictWebhook,
-  type ShortPollingParams,
-  type ShortPollingPrediction,
-  type WebhookParams,
-  type WebhookPrediction,
-  webhookInFlight,
-} from "./polling-model.ts";
 export { type FigureSources, type ModelPrediction, type PredictOptions, predict } from "./predict.ts";
 export { TELEGRAM_RULES } from "./protocol.ts";
 export { simulateCeiling } from "./simulation/ceiling.ts";

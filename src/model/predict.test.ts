@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { BOT_BEHAVIOURS } from "./bot-behaviours.ts";
 import { resolveModelInput } from "./inputs.ts";
-import { toPrediction } from "./legacy.ts";
 import { predict } from "./predict.ts";
 
 describe("predict: each figure from the best source", () => {
@@ -130,26 +128,18 @@ describe("inputs", () => {
   });
 });
 
-describe("toPrediction: the first model's shape for today's reports", () => {
-  test("maps the figures, counting replies in requests as the measurement does", () => {
+describe("requests per answered update", () => {
+  test("counts the bot's replies, as the measured figure does", () => {
     const p = predict({
       ratePerSecond: 2,
       mode: { mode: "long-polling", timeoutSeconds: 30 },
       handlerMs: 10,
     });
-    const legacy = toPrediction(p.figures, 10);
-    assert.deepEqual(Object.keys(legacy).sort(), [
-      "emptyRequestsPerHour",
-      "emptyShare",
-      "meanAddedDelayMs",
-      "requestsPerHour",
-      "requestsPerUpdate",
-    ]);
-    assert.equal(legacy.requestsPerUpdate, p.figures.requestsPerAnsweredUpdate);
+    const perUpdate = p.figures.requestsPerAnsweredUpdate!;
     // About one poll (a few carry two updates) and one reply per update; the first model said 1.0.
-    assert.ok(legacy.requestsPerUpdate > 1.9 && legacy.requestsPerUpdate < 2, `${legacy.requestsPerUpdate}`);
-    assert.equal(legacy.meanAddedDelayMs, p.figures.endToEndMs.meanMs! - 10);
-    const webhook = toPrediction(predict({ ratePerSecond: 2, mode: { mode: "webhook" } }).figures);
-    assert.equal(webhook.emptyShare, 0);
+    assert.ok(perUpdate > 1.9 && perUpdate < 2, `${perUpdate}`);
+    const webhook = predict({ ratePerSecond: 2, mode: { mode: "webhook" } }).figures;
+    assert.equal(webhook.emptyShare, null, "webhooks send no getUpdates");
+    assert.equal(webhook.requestsPerAnsweredUpdate, 2, "a POST and a reply");
   });
 });

@@ -17,9 +17,12 @@ export function median(values: ReadonlyArray<number | null>): number | null {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** A cell's name as reports show it: `grammy · webhook · 20/s`. */
-export const cellLabel = (cell: Pick<CellResult, "bot" | "mode" | "ratePerSecond">): string =>
-  `${cell.bot} · ${cell.mode} · ${formatRate(cell.ratePerSecond)}`;
+/** A cell's name as reports show it: `grammy · webhook · 20/s`, and its network unless loopback (`… · continent`). */
+export const cellLabel = (
+  cell: Pick<CellResult, "bot" | "mode" | "ratePerSecond"> & { network?: { name: string } },
+): string =>
+  `${cell.bot} · ${cell.mode} · ${formatRate(cell.ratePerSecond)}` +
+  (cell.network === undefined || cell.network.name === "loopback" ? "" : ` · ${cell.network.name}`);
 
 export function formatRate(ratePerSecond: number): string {
   if (ratePerSecond >= 1) return `${trim(ratePerSecond)}/s`;

@@ -5,6 +5,7 @@ import { escapeHtml } from "./html-escape.ts";
 import { percentileCharts, timelineCharts } from "./html-latency-charts.ts";
 import { ledgerTable, problemsList, scenarioFacts, summaryTable } from "./html-tables.ts";
 import { REPORT_CSS } from "./html-theme.ts";
+import { modelHtml } from "./model-table.ts";
 import { emphasisToHtml, FROM_ACTUAL_SEND_NOTE, LATENCY_NOTE, SUSTAINED_NOTE } from "./notes.ts";
 import { computeVerdict, type Verdict } from "./verdict.ts";
 
@@ -29,6 +30,7 @@ export function renderHtml(report: Report): string {
     `<h2 id="summary">Results per cell</h2>`,
     `<p class="note">${[LATENCY_NOTE, FROM_ACTUAL_SEND_NOTE, SUSTAINED_NOTE, "Other figures are medians over each cell's trials."].map((n) => emphasisToHtml(escapeHtml(n))).join(" ")}</p>`,
     summaryTable(summaries),
+    modelHtml(report),
     `<h2 id="latency">Latency</h2>`,
     `<div class="charts">${percentileCharts(measured, bots)}</div>`,
     `<h2 id="over-time">Throughput and latency over time</h2>`,

@@ -1,6 +1,7 @@
 import { type CellResult, describeFailure, describeOutcome, type Report } from "../results/index.ts";
 import { type CellSummary, summarizeCell } from "./cell-summary.ts";
 import { cellLabel, formatBotCpu, formatBytes, formatCount, formatEstimate, formatShare } from "./figures.ts";
+import { modelMarkdown } from "./model-table.ts";
 import { FROM_ACTUAL_SEND_NOTE, LATENCY_NOTE } from "./notes.ts";
 import { computeVerdict } from "./verdict.ts";
 
@@ -40,6 +41,7 @@ export function renderMarkdown(report: Report): string {
   lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const summary of report.cells.map(summarizeCell)) lines.push(tableRow(summary));
   lines.push("");
+  lines.push(...modelMarkdown(report));
   const problems = problemLines(report);
   if (problems.length > 0) lines.push("## Problems", "", ...problems, "");
   lines.push(

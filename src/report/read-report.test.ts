@@ -12,8 +12,8 @@ describe("parseReport", () => {
   const bad: Array<[string, string, RegExp]> = [
     ["not JSON", "{", /^not JSON/],
     ["an array", "[]", /expected a JSON object/],
-    ["no schema", "{}", /not a tgbench\/report@3 report \(no schema\)/],
-    ["another schema", JSON.stringify({ schema: "tgbench/report@4" }), /\(schema "tgbench\/report@4"\)/],
+    ["no schema", "{}", /not a tgbench\/report@4 report \(no schema\)/],
+    ["another schema", JSON.stringify({ schema: "tgbench/report@5" }), /\(schema "tgbench\/report@5"\)/],
     [
       "no cells",
       JSON.stringify({ ...realisticReport(), cells: undefined }),

@@ -1,6 +1,7 @@
 import { REPORT_SCHEMA, type Report } from "../results/index.ts";
 import { REPORT_SCHEMA_V1, upgradeReportV1 } from "../results/upgrade-v1.ts";
 import { REPORT_SCHEMA_V2, upgradeReportV2 } from "../results/upgrade-v2.ts";
+import { REPORT_SCHEMA_V3, upgradeReportV3 } from "../results/upgrade-v3.ts";
 
 /** A text that is not a tgbench report.json this version can render; the message says what is wrong. */
 export class ReportFormatError extends Error {
@@ -10,7 +11,7 @@ export class ReportFormatError extends Error {
 /**
  * Parses a stored report.json. Checks the schema tag and the shape the renderers rely on (cells
  * with trials, a scenario, a machine), so a wrong file is refused with one clear message instead
- * of failing halfway through rendering. A report of an older schema (@1, @2) is upgraded to this
+ * of failing halfway through rendering. A report of an older schema (@1, @2, @3) is upgraded to this
  * one. Pure.
  */
 export function parseReport(text: string): Report {
@@ -21,7 +22,8 @@ export function parseReport(text: string): Report {
     throw new ReportFormatError(`not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   if (!isObject(data)) throw new ReportFormatError("not a tgbench report: expected a JSON object");
-  if (data.schema !== REPORT_SCHEMA && data.schema !== REPORT_SCHEMA_V2 && data.schema !== REPORT_SCHEMA_V1) {
+  const known = [REPORT_SCHEMA, REPORT_SCHEMA_V3, REPORT_SCHEMA_V2, REPORT_SCHEMA_V1];
+  if (!known.includes(data.schema as never)) {
     const found = data.schema === undefined ? "no schema" : `schema ${JSON.stringify(data.schema)}`;
     throw new ReportFormatError(`not a ${REPORT_SCHEMA} report (${found})`);
   }
@@ -42,6 +44,7 @@ export function parseReport(text: string): Report {
   }
   if (data.schema === REPORT_SCHEMA_V1) return upgradeReportV1(data);
   if (data.schema === REPORT_SCHEMA_V2) return upgradeReportV2(data);
+  if (data.schema === REPORT_SCHEMA_V3) return upgradeReportV3(data);
   return data as unknown as Report;
 }
 

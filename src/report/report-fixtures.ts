@@ -7,9 +7,11 @@ import { newBotCounters } from "../fake-api/counters.ts";
 import { createLatencyHistogram } from "../metrics/latency-histogram.ts";
 import { computeLedger } from "../metrics/ledger.ts";
 import type { TimelineBucket } from "../metrics/timeline.ts";
-import { predictMode } from "../model/polling-model.ts";
+import { type ModelInput, predict } from "../model/index.ts";
+import { networkPreset } from "../network/index.ts";
 import {
   attemptedCellStatus,
+  type CellPrediction,
   type CellResult,
   type FailureReason,
   type LatencyRecord,
@@ -105,6 +107,12 @@ export function fixtureTrial(mode: ModeName, ratePerSecond: number, shape: Trial
     trial: shape.trial ?? 1,
     seed: `fixture/${shape.trial ?? 1}`,
     startedAt: "2026-01-02T03:04:05.000Z",
+    network: {
+      profile: networkPreset("loopback"),
+      seed: `fixture/${shape.trial ?? 1}`,
+      emulator: "none",
+      stats: null,
+    },
     window: { windowMs: seconds * 1000, endedBy: "duration", recordedMs: seconds * 1000 + 200 },
     ledger: computeLedger({
       generated,
@@ -232,13 +240,9 @@ export function fixtureCell(
   trials: TrialResult[],
   problem: UnsupportedReason | FailureReason | null = null,
 ): CellResult {
-  const prediction =
-    mode === "short-polling"
-      ? predictMode(mode, { ratePerSecond, intervalMs: 1000 })
-      : mode === "long-polling"
-        ? predictMode(mode, { ratePerSecond, timeoutSeconds: 30 })
-        : predictMode(mode, { ratePerSecond });
-  const base = { bot, framework: bot, mode, ratePerSecond, settings: {}, prediction };
+  const prediction = fixturePrediction(mode, ratePerSecond);
+  const network = networkPreset("loopback");
+  const base = { bot, framework: bot, mode, ratePerSecond, network, settings: {}, prediction };
   if (problem !== null && !("trial" in problem)) {
     return { ...base, trials: [], latency: null, status: "unsupported", reason: problem };
   }
@@ -248,6 +252,22 @@ export function fixtureCell(
     latency: poolCellLatency(trials),
     ...attemptedCellStatus(trials, problem === null ? [] : [problem]),
   };
+}
+
+/** The model's closed forms for a fixture cell (short polling every 1 s, long polling 30 s, webhook), on loopback. */
+export function fixturePrediction(mode: ModeName, ratePerSecond: number): CellPrediction {
+  const input: ModelInput & { bot: string } = {
+    ratePerSecond,
+    mode:
+      mode === "short-polling"
+        ? { mode, intervalMs: 1000 }
+        : mode === "long-polling"
+          ? { mode, timeoutSeconds: 30 }
+          : { mode },
+    bot: "reference",
+  };
+  const model = predict(input, { simulation: false });
+  return { ...model.figures, sources: model.sources, input, notes: model.notes };
 }
 
 /** A report around `cells`, its scenario listing the cells' bots, modes and rates. */
@@ -264,6 +284,9 @@ export function fixtureReport(cells: CellResult[], overrides: Partial<Report> = 
     })),
     modes: unique(cells.map((c) => c.mode)),
     ratesPerSecond: unique(cells.map((c) => c.ratePerSecond)),
+    networks: unique(cells.map((c) => c.network.name)).map(
+      (name) => cells.find((c) => c.network.name === name)!.network,
+    ),
     arrival: "poisson",
     timelineMs: null,
     durationMs: 4000,

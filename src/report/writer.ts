@@ -8,7 +8,7 @@ import { renderMarkdown } from "./markdown.ts";
 
 /**
  * The report formats, by file name. Renderers are pure; this module does the I/O.
- * - report.json: everything, every trial (`schema` tgbench/report@3); `tgbench report` re-renders the rest from it;
+ * - report.json: everything, every trial (`schema` tgbench/report@4); `tgbench report` re-renders the rest from it;
  * - report.md: the verdict and one row per cell, short enough for a CI job summary;
  * - report.html: one self-contained page with the verdict, tables and charts;
  * - benchmark.json: github-action-benchmark `customSmallerIsBetter` (latency, requests, bytes, bot CPU);

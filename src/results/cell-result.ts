@@ -1,5 +1,6 @@
-import type { Prediction } from "../model/polling-model.ts";
+import type { NetworkProfile } from "../network/index.ts";
 import type { CellLatency } from "./cell-latency.ts";
+import type { CellPrediction } from "./cell-prediction.ts";
 import type { ModeName } from "./mode-name.ts";
 import type { FailureReason, UnsupportedReason } from "./outcome.ts";
 import type { TrialResult } from "./trial-result.ts";
@@ -10,6 +11,8 @@ interface CellBase {
   framework: string;
   mode: ModeName;
   ratePerSecond: number;
+  /** The network between the bot and the fake API (src/network/): `loopback` when nothing was added. */
+  network: NetworkProfile;
   /** Effective settings for this cell (poll interval, timeout, max_connections, webhook reply). */
   settings: Record<string, string | number | boolean | null>;
   /** The trials that were measured, in order (empty when the cell is unsupported). */
@@ -19,8 +22,11 @@ interface CellBase {
    * (src/results/cell-latency.ts); null when no trial was measured.
    */
   latency: CellLatency | null;
-  /** The analytic model's figures for this mode and rate, shown beside the measurements. */
-  prediction: Prediction | null;
+  /**
+   * The model's figures for this cell (src/model/ via src/runner/cell-model.ts), shown beside the
+   * measurements; null when the model cannot take the cell (a long-polling timeout unknown).
+   */
+  prediction: CellPrediction | null;
 }
 
 /**
@@ -37,5 +43,5 @@ export type CellStatus =
   | { status: "unsupported"; reason: UnsupportedReason }
   | { status: "failed"; reasons: FailureReason[] };
 
-/** One cell of the sweep: a bot, a mode, a rate, and what its trials measured. */
+/** One cell of the sweep: a bot, a mode, a rate, a network, and what its trials measured. */
 export type CellResult = CellBase & CellStatus;

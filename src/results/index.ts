@@ -2,6 +2,8 @@
  * What a run produced: the result types the runner writes and report/ and compare/ read, so that
  * the reports depend on the results, not on how the runner is built.
  */
+
+export { cellKey } from "./cell-key.ts";
 export {
   CELL_PERCENTILES,
   type CellLatency,
@@ -15,6 +17,7 @@ export {
   pooledPercentile,
   pooledTrials,
 } from "./cell-latency.ts";
+export type { CellPrediction } from "./cell-prediction.ts";
 export type { CellResult, CellStatus } from "./cell-result.ts";
 export { attemptedCellStatus, trialFailures } from "./cell-status.ts";
 export type { ModeName } from "./mode-name.ts";
@@ -41,6 +44,7 @@ export {
 export { type MachineInfo, REPORT_SCHEMA, type Report } from "./run-report.ts";
 export type { ResolvedScenario, SubjectRef } from "./scenario-record.ts";
 export { checkTimeline, formatTimelineCheck } from "./timeline-check.ts";
+export type { TrialNetwork } from "./trial-network.ts";
 export type {
   LatencyRecord,
   MeasurementWindow,

@@ -6,9 +6,11 @@ import type { ResolvedScenario } from "./scenario-record.ts";
  * cell `status` as data (they replaced the `error` and `skipped` strings of @1). @3: each trial
  * keeps its HDR histograms and its measured `window`, rates without data are null, the timeline
  * is timed by events and checked, each cell has its pooled `latency` with intervals, and raw
- * latency is `fromActualSend`. src/results/upgrade-v1.ts and upgrade-v2.ts read the older ones.
+ * latency is `fromActualSend`. @4: a cell is bot × mode × rate × network, each cell and trial
+ * records its `network`, and `prediction` holds the model of src/model/ (every figure, with its
+ * source and inputs). src/results/upgrade-v1.ts, upgrade-v2.ts and upgrade-v3.ts read the older ones.
  */
-export const REPORT_SCHEMA = "tgbench/report@3";
+export const REPORT_SCHEMA = "tgbench/report@4";
 
 /** The machine a run measured on. */
 export interface MachineInfo {

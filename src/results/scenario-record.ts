@@ -1,4 +1,5 @@
 import type { ArrivalProcessName } from "../generator/index.ts";
+import type { NetworkProfile } from "../network/index.ts";
 import type { BotMode, BuiltInSubject } from "../subjects/registry.ts";
 import type { ModeName } from "./mode-name.ts";
 
@@ -21,6 +22,8 @@ export interface ResolvedScenario {
   subjects: SubjectRef[];
   modes: ModeName[];
   ratesPerSecond: number[];
+  /** The networks of the sweep (src/network/), each a cell of its own; `[loopback]` by default. */
+  networks: NetworkProfile[];
   arrival: ArrivalProcessName;
   timelineMs: number[] | null;
   durationMs: number;

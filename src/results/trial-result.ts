@@ -4,6 +4,7 @@ import type { Ledger } from "../metrics/ledger.ts";
 import type { MatchCounts } from "../metrics/reply-matcher-types.ts";
 import type { TimelineBucket, TimelineCounter } from "../metrics/timeline.ts";
 import type { TrialOutcome } from "./outcome.ts";
+import type { TrialNetwork } from "./trial-network.ts";
 
 /**
  * One latency histogram of a trial: its figures (µs, null when nothing was recorded) and the
@@ -62,6 +63,8 @@ export interface TrialResult {
   /** The seed of this trial's update stream (scenario seed + trial). */
   seed: string;
   startedAt: string;
+  /** The network the trial ran across, and what its emulator counted. */
+  network: TrialNetwork;
   window: MeasurementWindow;
   ledger: Ledger;
   latency: {

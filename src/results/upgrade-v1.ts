@@ -22,7 +22,7 @@ type V1Cell = Omit<V2Cell, "trials" | "status" | "reason" | "reasons"> & {
   skipped: string | null;
 };
 
-/** An @1 report (already checked to have cells with trials) as an @3 report, by way of @2. */
+/** An @1 report (already checked to have cells with trials) as a current one, by way of @2 and @3. */
 export function upgradeReportV1(data: Record<string, unknown>): Report {
   const cells = (data.cells as V1Cell[]).map(upgradeCell);
   return upgradeReportV2({ ...data, schema: REPORT_SCHEMA_V2, cells });

@@ -1,7 +1,7 @@
 /**
  * Reading report.json files of schema tgbench/report@2, so that `tgbench report`, `compare` and
  * the performance job (which compares a base ref's reports with this version's tool) keep working
- * across the change to @3. @2 kept each latency as a summary only (no histogram), measured its
+ * across the change to @3 (and, through upgrade-v3.ts, to @4). @2 kept each latency as a summary only (no histogram), measured its
  * rates over a window that ended at the last arrival, wrote 0 for figures without data, called
  * the latency from the actual send `endToEndRaw`, and sampled its timeline on an interval.
  *
@@ -15,8 +15,9 @@ import type { LatencySummary } from "../metrics/latency-histogram.ts";
 import type { TimelineBucket } from "../metrics/timeline.ts";
 import { poolCellLatency } from "./cell-latency.ts";
 import type { CellResult } from "./cell-result.ts";
-import { REPORT_SCHEMA, type Report } from "./run-report.ts";
+import type { Report } from "./run-report.ts";
 import type { LatencyRecord, TrialResult } from "./trial-result.ts";
+import { REPORT_SCHEMA_V3, upgradeReportV3 } from "./upgrade-v3.ts";
 
 /** The schema tag of the reports this file upgrades. */
 export const REPORT_SCHEMA_V2 = "tgbench/report@2";
@@ -53,10 +54,10 @@ export type V2Cell = CellResult extends infer C
     : never
   : never;
 
-/** An @2 report (already checked to have cells with trials) as an @3 report. */
+/** An @2 report (already checked to have cells with trials) as a current one, by way of @3. */
 export function upgradeReportV2(data: Record<string, unknown>): Report {
   const cells = (data.cells as V2Cell[]).map(upgradeCell);
-  return { ...(data as unknown as Report), schema: REPORT_SCHEMA, cells };
+  return upgradeReportV3({ ...data, schema: REPORT_SCHEMA_V3, cells });
 }
 
 function upgradeCell(cell: V2Cell): CellResult {

@@ -1,5 +1,4 @@
 import { cpus, totalmem } from "node:os";
-import { type Prediction, predictMode } from "../model/polling-model.ts";
 import {
   attemptedCellStatus,
   type CellResult,
@@ -11,11 +10,13 @@ import {
   type TrialResult,
 } from "../results/index.ts";
 import { pythonRequired } from "../subjects/python-env.ts";
+import { cellPrediction } from "./cell-model.ts";
 import type { RunnerEventSink } from "./events.ts";
 import { prepareRuntimes } from "./runtimes.ts";
 import { type Cell, cellsOf, type ResolvedScenario } from "./scenario.ts";
-import { cellSettings, effectivePollTimeoutSeconds, unsupportedReason } from "./subject-launch.ts";
+import { cellSettings, unsupportedReason } from "./subject-launch.ts";
 import { runTrial, type TrialAttempt, type TrialContext } from "./trial.ts";
+import { type NetworkFactory, relayNetwork } from "./trial-network.ts";
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -29,6 +30,11 @@ export interface RunOptions {
    * bots are required.
    */
   requireRuntimes?: boolean;
+  /**
+   * Opens each trial's network between the bot and the fake API. Default: tgbench's relay
+   * (src/network/), nothing at all on loopback. bench/network-validate/ supplies Toxiproxy.
+   */
+  network?: NetworkFactory;
 }
 
 /**
@@ -59,7 +65,8 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
       report.partial = true;
       break;
     }
-    const result = await runCell(scenario, cell, index, cells.length, signal, emit, unavailable);
+    const network = options.network ?? relayNetwork;
+    const result = await runCell(scenario, cell, index, cells.length, signal, emit, unavailable, network);
     report.cells.push(result);
     if (signal.aborted) report.partial = true;
     await options.onProgress?.(report);
@@ -75,14 +82,15 @@ async function runCell(
   signal: AbortSignal,
   emit: RunnerEventSink,
   unavailable: ReadonlyMap<string, string>,
+  network: NetworkFactory,
 ): Promise<CellResult> {
   const base = {
     bot: cell.subject.name,
     framework: cell.subject.builtIn?.framework ?? cell.subject.command ?? "",
     mode: cell.mode,
     ratePerSecond: cell.ratePerSecond,
+    network: cell.network,
     settings: cellSettings(scenario, cell),
-    prediction: predictionFor(scenario, cell),
   };
   const missingRuntime = unavailable.get(cell.subject.name);
   const reason =
@@ -90,13 +98,14 @@ async function runCell(
     (missingRuntime === undefined ? null : { kind: "runtime-unavailable" as const, message: missingRuntime });
   if (reason !== null) {
     emit({ type: "cell-skipped", cell, index, total, reason });
-    return { ...base, trials: [], latency: null, status: "unsupported", reason };
+    const prediction = cellPrediction(scenario, cell, []);
+    return { ...base, prediction, trials: [], latency: null, status: "unsupported", reason };
   }
   emit({ type: "cell-start", cell, index, total });
   const trials: TrialResult[] = [];
   const unmeasured: FailureReason[] = [];
   for (let trial = 1; trial <= scenario.trials && !signal.aborted; trial++) {
-    const attempt = await attemptTrial({ scenario, cell, cellIndex: index, trial, signal, emit });
+    const attempt = await attemptTrial({ scenario, cell, cellIndex: index, trial, signal, emit, network });
     if (attempt.kind === "cancelled") break;
     if (attempt.kind === "not-measured") {
       emit({ type: "trial-failed", cell, trial, reason: attempt.reason });
@@ -108,6 +117,8 @@ async function runCell(
   }
   const result: CellResult = {
     ...base,
+    // After the trials: the generator's lateness they measured is one of the model's inputs.
+    prediction: cellPrediction(scenario, cell, trials),
     trials,
     latency: poolCellLatency(trials),
     ...attemptedCellStatus(trials, unmeasured),
@@ -123,25 +134,6 @@ async function attemptTrial(ctx: TrialContext): Promise<TrialAttempt> {
   } catch (error: unknown) {
     const message = error instanceof Error ? error.message : String(error);
     return { kind: "not-measured", reason: { kind: "harness-error", trial: ctx.trial, message } };
-  }
-}
-
-/**
- * The model's figures for a cell. The round trip is the model's default (MODEL_DEFAULTS.rttMs, 0:
- * a loopback link): tgbench does not measure the loopback round trip, and the tens of µs it takes
- * change no figure a report shows from the model (the empty-poll share).
- */
-function predictionFor(scenario: ResolvedScenario, cell: Cell): Prediction | null {
-  const common = { ratePerSecond: cell.ratePerSecond };
-  switch (cell.mode) {
-    case "short-polling":
-      return predictMode("short-polling", { ...common, intervalMs: scenario.pollIntervalMs });
-    case "long-polling": {
-      const timeoutSeconds = effectivePollTimeoutSeconds(scenario, cell);
-      return timeoutSeconds === null ? null : predictMode("long-polling", { ...common, timeoutSeconds });
-    }
-    case "webhook":
-      return predictMode("webhook", common);
   }
 }
 

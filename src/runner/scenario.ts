@@ -8,6 +8,12 @@ import {
   resolvePopulationOptions,
   type TrafficOptions,
 } from "../generator/index.ts";
+import {
+  NetworkOptionError,
+  type NetworkOptions,
+  type NetworkProfile,
+  resolveNetworkProfiles,
+} from "../network/index.ts";
 import type { ResolvedScenario, SubjectRef } from "../results/index.ts";
 import { BUILT_IN_SUBJECTS, type BuiltInSubject, isBuiltInSubject } from "../subjects/registry.ts";
 import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from "./defaults.ts";
@@ -29,6 +35,12 @@ export interface ScenarioOptions {
   botCommandModes?: readonly ("polling" | "webhook")[];
   modes?: readonly string[];
   ratesPerSecond?: readonly number[];
+  /**
+   * The networks between the bot and the fake API (`--network`, `--rtt-ms`, `--jitter-ms`,
+   * `--loss-percent`, `--bandwidth-mbit`, `--no-https`): each network is a cell of its own.
+   * Default: loopback, nothing added (src/network/options.ts).
+   */
+  network?: NetworkOptions;
   /** Arrival process: constant, poisson, burst, ramp, replay. */
   arrival?: string;
   /** replay: a file with one relative timestamp (ms) per line. */
@@ -57,11 +69,12 @@ export interface ScenarioOptions {
 
 export type { ResolvedScenario, SubjectRef };
 
-/** One cell of the sweep: a bot, a mode, a rate. */
+/** One cell of the sweep: a bot, a mode, a rate, a network. */
 export interface Cell {
   subject: SubjectRef;
   mode: ModeName;
   ratePerSecond: number;
+  network: NetworkProfile;
 }
 
 /** A scenario option that cannot be used; the message says which and why. */
@@ -92,6 +105,7 @@ export function resolveScenario(options: ScenarioOptions): ResolvedScenario {
     subjects: resolveSubjects(options),
     modes: modes as ModeName[],
     ratesPerSecond,
+    networks: resolveNetworks(options.network),
     arrival: arrival as ArrivalProcessName,
     timelineMs: arrival === "replay" ? readTimeline(options.timelineFile) : null,
     durationMs: positive("duration (ms)", options.durationMs ?? d.durationMs, SCENARIO_LIMITS.maxDurationMs),
@@ -129,13 +143,25 @@ export function resolveScenario(options: ScenarioOptions): ResolvedScenario {
   return resolved;
 }
 
-/** The cells of the sweep, in run order: bot, then mode, then rate. */
+/** The cells of the sweep, in run order: bot, then mode, then rate, then network. */
 export function cellsOf(scenario: ResolvedScenario): Cell[] {
   return scenario.subjects.flatMap((subject) =>
     scenario.modes.flatMap((mode) =>
-      scenario.ratesPerSecond.map((ratePerSecond) => ({ subject, mode, ratePerSecond })),
+      scenario.ratesPerSecond.flatMap((ratePerSecond) =>
+        scenario.networks.map((network) => ({ subject, mode, ratePerSecond, network })),
+      ),
     ),
   );
+}
+
+/** The network options, resolved once (a bad value is a usage error before any bot starts). */
+function resolveNetworks(options: NetworkOptions | undefined): NetworkProfile[] {
+  try {
+    return resolveNetworkProfiles(options);
+  } catch (error: unknown) {
+    if (error instanceof NetworkOptionError) throw new ScenarioError(error.message);
+    throw error;
+  }
 }
 
 /** The generator's traffic options for one cell (the rate is the cell's). */

@@ -11,6 +11,7 @@ import type { RunnerEventSink } from "./events.ts";
 import { type Cell, type ResolvedScenario, trafficFor } from "./scenario.ts";
 import { startSchedule } from "./scheduler.ts";
 import { subjectLaunchSpec } from "./subject-launch.ts";
+import type { NetworkFactory, TrialNetworkRoute } from "./trial-network.ts";
 import { UpdateInjector } from "./update-injector.ts";
 
 /** Every bot id is different per trial so no state can leak between trials. */
@@ -31,6 +32,8 @@ export interface TrialContext {
   trial: number;
   signal: AbortSignal;
   emit: RunnerEventSink;
+  /** Opens the trial's network (src/runner/trial-network.ts; the runner's default is the relay). */
+  network: NetworkFactory;
 }
 
 /**
@@ -48,6 +51,17 @@ export type TrialAttempt =
  * (data in the attempt), not an exception; only a fault of the harness itself throws.
  */
 export async function runTrial(ctx: TrialContext): Promise<TrialAttempt> {
+  // The network sits between the bot and the fake API: the bot's API root and the webhook
+  // dispatcher's POSTs go through it. Closed last, after the bot and the fake API.
+  const network = ctx.network(ctx.cell.network, `${ctx.scenario.seed}/${ctx.trial}`);
+  try {
+    return await runTrialAcross(ctx, network);
+  } finally {
+    await network.close();
+  }
+}
+
+async function runTrialAcross(ctx: TrialContext, network: TrialNetworkRoute): Promise<TrialAttempt> {
   const { scenario, cell, trial } = ctx;
   const api = await startFakeApi({
     antiBusyLoop: scenario.antiBusyLoop,
@@ -55,11 +69,12 @@ export async function runTrial(ctx: TrialContext): Promise<TrialAttempt> {
     // chat keep the harness's heap small, so its GC pauses stay short under load.
     callLogCapacity: RUNNER_CALL_LOG_CAPACITY,
     messagesKeptPerChat: RUNNER_MESSAGES_KEPT_PER_CHAT,
+    webhookRoute: (url) => network.route(url, "bot"),
   });
   const token = `${BOT_ID_BASE + ctx.cellIndex * 1000 + trial}:tgbench-trial-${trial}`;
   let bot: BotProcess | undefined;
   try {
-    const spec = subjectLaunchSpec(scenario, cell, token, api.apiRoot);
+    const spec = subjectLaunchSpec(scenario, cell, token, await network.route(api.apiRoot, "telegram"));
     ctx.emit({ type: "bot-starting", cell, trial });
     try {
       bot = await launchBot(spec, api, ctx.signal);
@@ -70,7 +85,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialAttempt> {
     }
     const warmUpEnd = await warmUp(api, token, bot, ctx);
     if (warmUpEnd !== null) return warmUpEnd;
-    return { kind: "measured", result: await measure(ctx, api, token, bot) };
+    return { kind: "measured", result: await measure(ctx, api, token, bot, network) };
   } finally {
     // Stop the bot and close the fake API together: a polling bot's last getUpdates (many
     // frameworks confirm the offset on the way out) would otherwise be held 3 s by Telegram's
@@ -139,6 +154,7 @@ async function measure(
   api: FakeApi,
   token: string,
   bot: BotProcess,
+  network: TrialNetworkRoute,
 ): Promise<TrialResult> {
   const { scenario, cell, trial } = ctx;
   const seed = `${scenario.seed}/${trial}`;
@@ -209,7 +225,8 @@ async function measure(
     let outcome: TrialOutcome;
     if (stopped) outcome = ctx.signal.aborted ? { kind: "cancelled" } : botExited(bot);
     else outcome = await drain(recorder.matcher, bot, scenario.drainTimeoutMs, ctx.signal);
-    return recorder.finish({ trial, seed, startedAt, outcome });
+    const networkRecord = { profile: cell.network, seed, emulator: network.emulator, stats: network.stats() };
+    return recorder.finish({ trial, seed, startedAt, network: networkRecord, outcome });
   } finally {
     ctx.signal.removeEventListener("abort", onStop);
     botGone.signal.removeEventListener("abort", onStop);

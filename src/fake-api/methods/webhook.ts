@@ -66,10 +66,11 @@ export async function setWebhook(ctx: MethodContext): Promise<Described> {
     bot.settingWebhook = false;
   }
   if (!probe.ok) throw badRequest(`bad webhook: ${probe.reason}`);
+  const deliveryUrl = await telegram.options.webhookRoute(newUrl);
   applyAllowedUpdates(bot, params);
   bot.lastWebhookError = null;
   bot.webhook = { url: newUrl, secretToken, maxConnections, ipAddress: probe.ipAddress };
-  bot.dispatcher = new WebhookDispatcher(telegram, bot, bot.webhook);
+  bot.dispatcher = new WebhookDispatcher(telegram, bot, bot.webhook, deliveryUrl);
   bot.dispatcher.start();
   return new Described(true, "Webhook was set");
 }

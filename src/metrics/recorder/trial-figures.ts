@@ -6,6 +6,7 @@
 import type { BotCounters } from "../../fake-api/index.ts";
 import type { TrialOutcome } from "../../results/outcome.ts";
 import { checkTimeline } from "../../results/timeline-check.ts";
+import type { TrialNetwork } from "../../results/trial-network.ts";
 import type { LatencyRecord, MeasurementWindow, TrialResult } from "../../results/trial-result.ts";
 import type { LatencyHistogram } from "../latency-histogram.ts";
 import { computeLedger, type LedgerInput } from "../ledger.ts";
@@ -21,6 +22,8 @@ export interface TrialEnd {
   trial: number;
   seed: string;
   startedAt: string;
+  /** The network the trial ran across (the runner's; the recorder only stores it). */
+  network: TrialNetwork;
   outcome: TrialOutcome;
 }
 
@@ -85,6 +88,7 @@ export function buildTrialResult(r: RecordedTrial): TrialResult {
     trial: r.end.trial,
     seed: r.end.seed,
     startedAt: r.end.startedAt,
+    network: r.end.network,
     window: { windowMs, endedBy: r.windowEnd.endedBy, recordedMs: Math.max(0, r.endMs - r.startMs) },
     ledger,
     latency: {

@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import { type BotCounters, newBotCounters } from "../../fake-api/counters.ts";
 import { FakeApiEvents } from "../../fake-api/events.ts";
 import type { Message } from "../../fake-api/telegram-types.ts";
+import { networkPreset } from "../../network/index.ts";
 import { decodeLatencyHistogram } from "../latency-histogram.ts";
 import type { TrackedUpdate } from "../reply-matcher-types.ts";
 import { TrialRecorder } from "./trial-recorder.ts";
@@ -94,6 +95,7 @@ const END = {
   trial: 1,
   seed: "s/1",
   startedAt: "2026-01-01T00:00:00.000Z",
+  network: { profile: networkPreset("loopback"), seed: "s/1", emulator: "none", stats: null },
   outcome: { kind: "completed" } as const,
 };
 
