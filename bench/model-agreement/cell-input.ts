@@ -1,32 +1,19 @@
 /**
  * A measured cell of a report.json as a model input: the mode and its settings, the rate, the bot,
  * the scenario's handler time, population and anti-busy-loop switch, the harness's measured
- * lateness (an input of the model, not a prediction), and the network when the cell records one.
+ * lateness (an input of the model, not a prediction), and the cell's network. Used for reports
+ * whose cells carry no model input of their own (before report@4); newer cells store theirs.
  */
-import type { ModelInput, NetworkInput, SimulationOptions } from "../../src/model/index.ts";
+import type { ModelInput } from "../../src/model/index.ts";
 import { isBuiltInBotName } from "../../src/model/index.ts";
 import type { CellResult, Report, TrialResult } from "../../src/results/index.ts";
+import { latenessInput, networkInput } from "../../src/runner/cell-model.ts";
 
 /** A setting of the cell as a number, or undefined when missing or not a number. */
 const numberSetting = (cell: CellResult, key: string): number | undefined => {
   const value = cell.settings[key];
   return typeof value === "number" ? value : undefined;
 };
-
-/**
- * The network of a cell. Reports do not record one yet (cells run on loopback); when the network
- * issue lands its settings are read from `settings.rttMs` / `settings.jitterMs` (ms).
- */
-function networkOf(cell: CellResult): NetworkInput {
-  const rttMs = numberSetting(cell, "rttMs");
-  const jitterMeanMs = numberSetting(cell, "jitterMs");
-  return {
-    ...(rttMs === undefined ? {} : { rttMs }),
-    ...(jitterMeanMs === undefined || jitterMeanMs === 0
-      ? {}
-      : { jitterMs: { kind: "exponential", meanMs: jitterMeanMs } }),
-  };
-}
 
 /** Why a cell cannot be modelled, or null. */
 export function unmodelledReason(report: Report, cell: CellResult): string | null {
@@ -67,16 +54,19 @@ export function modelInputFor(report: Report, cell: CellResult, trial: TrialResu
     bot: cell.bot,
     antiBusyLoop,
     handlerMs: scenario.handlerDelayMs,
-    network: networkOf(cell),
+    // Reports before @4 carry no network: they ran on loopback.
+    network: cell.network === undefined ? {} : networkInput(cell.network),
     population: { users: scenario.users, groups: scenario.groups },
     // The generator's lateness is added to every measured wait: feed the measured mean in.
-    injectionLatencyMs:
-      trial.generator.lateness.count > 0 ? (trial.generator.lateness.meanUs ?? 0) / 1_000 : 0,
+    injectionLatencyMs: latenessInput([trial]),
   };
 }
 
 /** A simulated trial shaped like the measured one (length, drain), for cells past their ceiling. */
-export function trialLikeRun(report: Report, trial: TrialResult): SimulationOptions {
+export function trialLikeRun(
+  report: Report,
+  trial: TrialResult,
+): { durationMs: number; drainTimeoutMs: number; seed: string } {
   return {
     durationMs: report.scenario.durationMs,
     drainTimeoutMs: report.scenario.drainTimeoutMs,

@@ -80,7 +80,7 @@ export class Toxiproxy {
   }
 
   /** A proxy on 127.0.0.1 (port chosen by Toxiproxy) in front of `upstream`, with the given toxics. */
-  async proxy(upstream: string, toxics: readonly LatencyToxic[]): Promise<string> {
+  async proxy(upstream: string, toxics: readonly LatencyToxic[]): Promise<{ name: string; listen: string }> {
     const name = `tgbench-${++this.#proxies}`;
     const created = (await this.#post("/proxies", {
       name,
@@ -99,7 +99,12 @@ export class Toxiproxy {
         attributes: { latency: toxic.latencyMs, jitter: toxic.jitterMs },
       });
     }
-    return created.listen;
+    return { name, listen: created.listen };
+  }
+
+  /** Removes one proxy (closing its connections). */
+  async remove(name: string): Promise<void> {
+    await fetch(`${this.#api}/proxies/${name}`, { method: "DELETE" });
   }
 
   /** Removes every proxy (closing their connections). */

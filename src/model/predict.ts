@@ -51,6 +51,13 @@ export interface ModelPrediction {
 export interface PredictOptions {
   /** Options of the simulated run, or false to use the closed forms only (figures they lack stay null). */
   simulation?: SimulationOptions | false;
+  /**
+   * `closed-form` (the default): a closed form wherever one is exact, the simulation for the
+   * rest. `simulation`: every figure the simulation gives from it, even where a closed form
+   * exists, e.g. to predict a trial of a given length, start-up included, rather than the
+   * steady state the closed forms describe. The throughput ceiling keeps its own rule.
+   */
+  prefer?: "closed-form" | "simulation";
 }
 
 const LATENCY_KEYS: ReadonlyArray<keyof LatencyFiguresMs> = [
@@ -78,7 +85,8 @@ export function predict(modelInput: ModelInput, options: PredictOptions = {}): M
   const simulationOptions = options.simulation === false ? {} : (options.simulation ?? {});
   // Without arrivals there is no latency to simulate unless a run length is given.
   const idle = input.ratePerSecond === 0 && simulationOptions.durationMs === undefined;
-  const runSimulation = options.simulation !== false && missing && !idle;
+  const preferSimulation = options.prefer === "simulation";
+  const runSimulation = options.simulation !== false && (missing || preferSimulation) && !idle;
   const simulation = runSimulation ? simulate(modelInput, simulationOptions) : null;
   if (input.arrivals !== "poisson")
     notes.push("arrivals are not Poisson: the closed forms assume Poisson arrivals");
@@ -89,8 +97,8 @@ export function predict(modelInput: ModelInput, options: PredictOptions = {}): M
     if (isLatency(name)) {
       const perKey = {} as Record<keyof LatencyFiguresMs, FigureSource>;
       for (const key of LATENCY_KEYS) {
-        const exact = closed.figures[name][key];
         const simulated = simulation?.figures[name][key] ?? null;
+        const exact = preferSimulation && simulated !== null ? null : closed.figures[name][key];
         figures[name][key] = exact ?? simulated;
         perKey[key] = exact !== null ? "closed-form" : simulated !== null ? "simulation" : "none";
       }
@@ -104,8 +112,8 @@ export function predict(modelInput: ModelInput, options: PredictOptions = {}): M
         sources[name] = "simulation";
       }
     } else {
-      const exact = closed.figures[name];
       const simulated = simulation?.figures[name] ?? null;
+      const exact = preferSimulation && simulated !== null ? null : closed.figures[name];
       figures[name] = exact ?? simulated;
       sources[name] = exact !== null ? "closed-form" : simulated !== null ? "simulation" : "none";
     }

@@ -5,12 +5,15 @@
  * the generator's lateness (how late the harness handed updates over), which is added to every
  * wait the runner times from the intended send time; the notes say so with its value.
  */
+
+import { createLatencyHistogram, decodeLatencyHistogram } from "../metrics/latency-histogram.ts";
 import {
   BOT_BEHAVIOURS,
   type DurationSpec,
   isBuiltInBotName,
   type ModelFigures,
   type ModelInput,
+  type ModelPrediction,
   type NetworkInput,
   predict,
 } from "../model/index.ts";
@@ -24,12 +27,12 @@ const STAND_IN_BOT = "reference";
 
 /**
  * The model's input for a cell; null when the model cannot take it (a long-polling timeout that
- * is not known). `measuredLatenessMs` is the generator's mean lateness in the cell's trials.
+ * is not known). `measuredLateness` is the generator's lateness in the cell's trials ({@link latenessInput}).
  */
 export function cellModelInput(
   scenario: ResolvedScenario,
   cell: Cell,
-  measuredLatenessMs: number,
+  measuredLateness: DurationSpec,
 ): (ModelInput & { bot: string }) | null {
   const botName = isBuiltInBotName(cell.subject.name) ? cell.subject.name : STAND_IN_BOT;
   let mode: ModelInput["mode"];
@@ -60,7 +63,7 @@ export function cellModelInput(
     network: networkInput(cell.network),
     handlerMs: scenario.handlerDelayMs,
     population: { users: scenario.users, groups: scenario.groups },
-    injectionLatencyMs: measuredLatenessMs,
+    injectionLatencyMs: measuredLateness,
   };
 }
 
@@ -90,6 +93,41 @@ function legParts(leg: NetworkLeg): { fixedMs: number; scaleMs: number } {
   return { fixedMs: Math.max(0, leg.delayMs - scaleMs), scaleMs };
 }
 
+/** Values an empirical lateness keeps: the merged histogram at this many evenly spaced quantiles. */
+const LATENESS_QUANTILES = 500;
+
+/**
+ * The generator's lateness over the trials' updates as the model's injection latency: the
+ * merged histogram itself (every value when there are few, else 500 evenly spaced quantiles), as
+ * an empirical distribution, since on a busy machine a few long stalls make the mean a poor
+ * stand-in for every update's delay. The mean alone for trials without histograms; 0 without any.
+ */
+export function latenessInput(trials: readonly TrialResult[]): DurationSpec {
+  const recorded = trials.filter((t) => t.generator.lateness.count > 0);
+  if (recorded.length === 0) return 0;
+  if (recorded.some((t) => t.generator.lateness.histogram === null)) return meanLatenessMs(trials);
+  const merged = createLatencyHistogram();
+  for (const t of recorded) merged.merge(decodeLatencyHistogram(t.generator.lateness.histogram!));
+  const values = merged.recordedValues();
+  const total = values.reduce((sum, v) => sum + v.count, 0);
+  const samplesMs: number[] = [];
+  const ms = (us: number) => Math.round(us) / 1_000;
+  if (total <= LATENESS_QUANTILES) {
+    for (const v of values) for (let i = 0; i < v.count; i++) samplesMs.push(ms(v.valueUs));
+  } else {
+    let seen = 0;
+    let next = 0;
+    for (const v of values) {
+      seen += v.count;
+      while (next < LATENESS_QUANTILES && (next + 0.5) / LATENESS_QUANTILES <= seen / total) {
+        samplesMs.push(ms(v.valueUs));
+        next++;
+      }
+    }
+  }
+  return samplesMs.every((v) => v === samplesMs[0]) ? samplesMs[0]! : { kind: "empirical", samplesMs };
+}
+
 /** The generator's mean lateness over the trials' updates, ms (0 without any). */
 export function meanLatenessMs(trials: readonly TrialResult[]): number {
   let count = 0;
@@ -115,30 +153,76 @@ export function cellPrediction(
   trials: readonly TrialResult[],
 ): CellPrediction | null {
   const latenessMs = meanLatenessMs(trials);
-  const input = cellModelInput(scenario, cell, latenessMs);
+  const input = cellModelInput(scenario, cell, latenessInput(trials));
   if (input === null) return null;
-  const seed = String(scenario.seed);
-  let model = predict(input, { simulation: { seed } });
-  const ceiling = model.figures.throughputCeilingPerSecond ?? Number.POSITIVE_INFINITY;
-  const overloaded = cell.ratePerSecond >= ceiling;
-  if (overloaded) {
-    model = predict(input, {
-      simulation: { durationMs: scenario.durationMs, drainTimeoutMs: scenario.drainTimeoutMs, seed },
-    });
-  }
+  const { model, basis } = predictTrialLike(input, {
+    durationMs: scenario.durationMs,
+    drainTimeoutMs: scenario.drainTimeoutMs,
+    seed: String(scenario.seed),
+  });
   const notes = [...model.notes];
   if (input.bot !== cell.subject.name)
     notes.push(`the model does not know ${cell.subject.name}'s behaviour: modelled as the ${input.bot} bot`);
   if (scenario.arrival !== "poisson" && scenario.arrival !== "constant")
     notes.push(`arrivals are ${scenario.arrival}: modelled as Poisson at the cell's rate, a reference only`);
   if (latenessMs > 0)
-    notes.push(`measured in this run and fed in: the generator's mean lateness, ${latenessMs.toFixed(3)} ms`);
-  if (overloaded)
     notes.push(
-      "offered at or past the throughput ceiling: figures from a simulated trial of the same length",
+      `measured in this run and fed in: the generator's lateness (its histogram; mean ${latenessMs.toFixed(3)} ms)`,
     );
+  if (basis.kind === "trials") {
+    notes.push(
+      `figures from ${basis.runs} simulated trial(s) of the cell's length and drain, pooled: ${
+        basis.why === "overloaded"
+          ? "offered at or past the throughput ceiling, the cell has no steady state"
+          : "the connections a trial opens pay their handshakes inside it"
+      }`,
+    );
+  }
   const figures = finiteFigures(model.figures, notes);
   return { ...figures, sources: model.sources, input, notes };
+}
+
+/** Simulated updates a trial-like prediction pools at least (over as many runs as that takes)… */
+const TRIAL_LIKE_UPDATES = 4_000;
+/** …in at most this many runs. */
+const TRIAL_LIKE_MAX_RUNS = 40;
+/** A connection set-up shorter than this (ms) changes no figure: the steady state stands for a trial. */
+const SETUP_THAT_MATTERS_MS = 1;
+
+/** How a cell's prediction was made: the steady state, or simulated trials of the cell's length. */
+export type PredictionBasis =
+  | { kind: "steady-state" }
+  | { kind: "trials"; runs: number; why: "overloaded" | "connection set-up" };
+
+/**
+ * The model of a cell measured in trials of `run.durationMs` and drain. The steady state (closed
+ * forms, or a simulation of a few thousand updates) describes a long trial on loopback. Two cases
+ * need simulated trials of the same length and drain instead, pooled over enough runs:
+ * - a rate at or past the model's throughput ceiling: no steady state exists (waits grow through
+ *   the trial);
+ * - a network where a new connection costs a handshake: the connections a trial opens as its
+ *   concurrency grows (after a warm-up that left one open) pay it inside the trial.
+ */
+export function predictTrialLike(
+  input: ModelInput,
+  run: { durationMs: number; drainTimeoutMs: number; seed: string },
+): { model: ModelPrediction; overloaded: boolean; basis: PredictionBasis } {
+  const steady = predict(input, { simulation: { seed: run.seed } });
+  const ceiling = steady.figures.throughputCeilingPerSecond ?? Number.POSITIVE_INFINITY;
+  const overloaded = input.ratePerSecond >= ceiling;
+  const r = steady.input;
+  const setupMs = r.connectionSetupRoundTrips * (r.upMs + r.downMs + 2 * r.jitter.meanMs);
+  if (!overloaded && setupMs < SETUP_THAT_MATTERS_MS) {
+    return { model: steady, overloaded, basis: { kind: "steady-state" } };
+  }
+  const perRun = Math.max(1, (input.ratePerSecond * run.durationMs) / 1_000);
+  const runs = Math.min(TRIAL_LIKE_MAX_RUNS, Math.max(1, Math.ceil(TRIAL_LIKE_UPDATES / perRun)));
+  const model = predict(input, { simulation: { ...run, runs }, prefer: "simulation" });
+  return {
+    model,
+    overloaded,
+    basis: { kind: "trials", runs, why: overloaded ? "overloaded" : "connection set-up" },
+  };
 }
 
 /** Non-finite figures (a ceiling nothing modelled bounds) as null, with a note (JSON has no Infinity). */

@@ -35,6 +35,12 @@ export interface RunOptions {
    * (src/network/), nothing at all on loopback. bench/network-validate/ supplies Toxiproxy.
    */
   network?: NetworkFactory;
+  /**
+   * Compute each cell's model prediction (src/runner/cell-model.ts) when the cell ends. Default
+   * true. A benchmark that runs several runners side by side and models the cells itself switches
+   * it off: a prediction's simulation runs on the event loop every runner in the process shares.
+   */
+  model?: boolean;
 }
 
 /**
@@ -66,7 +72,11 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
       break;
     }
     const network = options.network ?? relayNetwork;
-    const result = await runCell(scenario, cell, index, cells.length, signal, emit, unavailable, network);
+    const model = options.model ?? true;
+    const result = await runCell(scenario, cell, index, cells.length, signal, emit, unavailable, {
+      network,
+      model,
+    });
     report.cells.push(result);
     if (signal.aborted) report.partial = true;
     await options.onProgress?.(report);
@@ -82,7 +92,7 @@ async function runCell(
   signal: AbortSignal,
   emit: RunnerEventSink,
   unavailable: ReadonlyMap<string, string>,
-  network: NetworkFactory,
+  { network, model }: { network: NetworkFactory; model: boolean },
 ): Promise<CellResult> {
   const base = {
     bot: cell.subject.name,
@@ -98,7 +108,7 @@ async function runCell(
     (missingRuntime === undefined ? null : { kind: "runtime-unavailable" as const, message: missingRuntime });
   if (reason !== null) {
     emit({ type: "cell-skipped", cell, index, total, reason });
-    const prediction = cellPrediction(scenario, cell, []);
+    const prediction = model ? cellPrediction(scenario, cell, []) : null;
     return { ...base, prediction, trials: [], latency: null, status: "unsupported", reason };
   }
   emit({ type: "cell-start", cell, index, total });
@@ -118,7 +128,7 @@ async function runCell(
   const result: CellResult = {
     ...base,
     // After the trials: the generator's lateness they measured is one of the model's inputs.
-    prediction: cellPrediction(scenario, cell, trials),
+    prediction: model ? cellPrediction(scenario, cell, trials) : null,
     trials,
     latency: poolCellLatency(trials),
     ...attemptedCellStatus(trials, unmeasured),

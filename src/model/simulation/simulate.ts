@@ -27,6 +27,12 @@ export interface SimulationOptions {
   drainCheckIntervalMs?: number;
   /** Stop after this many events (an input that makes no progress still ends). Default 5,000,000. */
   maxEvents?: number;
+  /**
+   * Simulate this many runs (seeds `seed/1` … `seed/runs`) and pool them: their counts, times and
+   * samples add up, as the trials of a cell do. With `durationMs`, the expected figures of a trial
+   * of that length, start-up included (connections opened during it). Default 1.
+   */
+  runs?: number;
 }
 
 /** One simulated run: the figures, and the counts they come from. */
@@ -87,8 +93,20 @@ function arrivalsFor(
   return out.sort((a, b) => a.injectedMs - b.injectedMs);
 }
 
-/** Simulates one cell. Deterministic for a given input, options and seed. */
+/** Simulates one cell (`runs` times, pooled). Deterministic for a given input, options and seed. */
 export function simulate(modelInput: ModelInput, options: SimulationOptions = {}): SimulationResult {
+  const runs = options.runs ?? 1;
+  if (!(Number.isInteger(runs) && runs >= 1))
+    throw new RangeError(`runs must be an integer ≥ 1, got ${runs}`);
+  if (runs === 1) return simulateOnce(modelInput, options);
+  const seed = options.seed ?? SIMULATION_DEFAULTS.seed;
+  const results = Array.from({ length: runs }, (_, i) =>
+    simulateOnce(modelInput, { ...options, seed: `${seed}/${i + 1}` }),
+  );
+  return pool(resolveModelInput(modelInput), results, seed);
+}
+
+function simulateOnce(modelInput: ModelInput, options: SimulationOptions): SimulationResult {
   const input = resolveModelInput(modelInput);
   const seed = options.seed ?? SIMULATION_DEFAULTS.seed;
   const root = createRng(seed);
@@ -220,5 +238,51 @@ function summarize(
     complete,
     samples: { deliveryWaitMs, endToEndMs, repliedAtMs: repliedAtMs.sort((a, b) => a - b) },
     lastArrivalMs,
+  };
+}
+
+/** Runs pooled as the trials of one cell: counts and times add up, samples are concatenated. */
+function pool(
+  input: ResolvedModelInput,
+  results: readonly SimulationResult[],
+  seed: string,
+): SimulationResult {
+  const sum = (pick: (r: SimulationResult) => number) => results.reduce((total, r) => total + pick(r), 0);
+  const getUpdates = sum((r) => r.getUpdates);
+  const empty = sum((r) => r.emptyGetUpdates);
+  const replies = sum((r) => r.replies);
+  const posts = sum((r) => r.webhookPosts);
+  const answered = sum((r) => r.answered);
+  const measuredMs = sum((r) => r.measuredMs);
+  const deliveryWaitMs = results.flatMap((r) => r.samples.deliveryWaitMs);
+  const endToEndMs = results.flatMap((r) => r.samples.endToEndMs);
+  const requests = getUpdates + replies + posts;
+  const perHour = (n: number) => (measuredMs > 0 ? (n / measuredMs) * 3_600_000 : 0);
+  return {
+    figures: {
+      emptyShare: input.mode.mode === "webhook" ? null : getUpdates > 0 ? empty / getUpdates : null,
+      pollsPerHour: perHour(getUpdates),
+      requestsPerHour: perHour(requests),
+      emptyRequestsPerHour: perHour(empty),
+      requestsPerAnsweredUpdate: answered > 0 ? requests / answered : null,
+      deliveryWaitMs: latencyOf(deliveryWaitMs),
+      endToEndMs: latencyOf(endToEndMs),
+      throughputCeilingPerSecond: null,
+    },
+    seed,
+    generated: sum((r) => r.generated),
+    answered,
+    getUpdates,
+    emptyGetUpdates: empty,
+    replies,
+    webhookPosts: posts,
+    heldPolls: sum((r) => r.heldPolls),
+    limitedPolls: sum((r) => r.limitedPolls),
+    measuredMs,
+    answeredPerSecond: measuredMs > 0 ? (answered / measuredMs) * 1_000 : 0,
+    complete: results.every((r) => r.complete),
+    // Reply times stay per run (they are offsets within a run): the first run's, for throughput.
+    samples: { deliveryWaitMs, endToEndMs, repliedAtMs: results[0]!.samples.repliedAtMs },
+    lastArrivalMs: results[0]!.lastArrivalMs,
   };
 }

@@ -1,0 +1,192 @@
+/**
+ * The model's inputs that belong to the machine rather than to the protocol, measured in the same
+ * run by the machine probe (probe.ts) while each cell ran, and fed to that cell's model:
+ * - the network's one-way delay on loopback: half the probe's API round trip (another Node
+ *   process calling getMe on a fake API in this one: wake-up, scheduling and request handling on
+ *   a busy machine), drawn per message; with a relay, the relay's own delay (its fixed part and
+ *   its log-normal jitter, as the runner gives them), plus that half round trip, plus the relay's
+ *   mean lateness in the cell's own trial (its delivery queue's punctuality, which the trial
+ *   records);
+ * - the fake API's timer latency: this process's timer lateness;
+ * - the bot's timer latency: the probe process's timer lateness;
+ * - the time a webhook POST costs beyond what the model already has (the bot's and the fake API's
+ *   request handling, which a trivial getMe does not show): the calibration cell (grid.ts
+ *   `WEBHOOK_SERVICE_CALIBRATION`) runs one connection past saturation, so that its replies per
+ *   second are one over the service time; the difference from the model's service time for that
+ *   cell is added to the handler time of every webhook cell.
+ * Nothing is fitted to a cell's figures: every value is a probe measurement from the cell's own
+ * time window, and the calibration's notes print the medians and 90th percentiles.
+ */
+import { createRng } from "../../src/generator/rng.ts";
+import {
+  type DurationSpec,
+  duration,
+  type ModelInput,
+  type NetworkInput,
+  predict,
+} from "../../src/model/index.ts";
+import { JITTER_LOG_SIGMA, jitterFloorMs, networkWithRtt } from "../../src/network/index.ts";
+import type { ProbeSamples, TimedSample } from "./probe.ts";
+import type { GridResult } from "./run-grid.ts";
+
+export interface Calibration {
+  /** What was calibrated, from which measurement, with the values. */
+  notes: string[];
+  apply(input: ModelInput, result: GridResult): ModelInput;
+}
+
+/** Values per empirical distribution (uniformly subsampled), so that simulations stay fast. */
+const MAX_VALUES = 2_000;
+
+/** The probe's samples inside [fromMs, toMs] (wall clock), all of them when the window has none. */
+function within(samples: readonly TimedSample[], fromMs: number, toMs: number): number[] {
+  const inside = samples.filter(([at]) => at >= fromMs && at <= toMs).map(([, v]) => v);
+  return inside.length > 0 ? inside : samples.map(([, v]) => v);
+}
+
+function subsample(values: number[]): number[] {
+  if (values.length <= MAX_VALUES) return values;
+  const step = values.length / MAX_VALUES;
+  return Array.from({ length: MAX_VALUES }, (_, i) => values[Math.floor(i * step)]!);
+}
+
+const empirical = (values: number[]): DurationSpec =>
+  values.length === 0 ? 0 : { kind: "empirical", samplesMs: subsample(values.map((v) => Math.max(0, v))) };
+
+function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** The loopback hop and, for a relayed cell, the relay's delay on top, as the model's network. */
+function calibratedNetwork(result: GridResult, hopMs: number[], seed: string): NetworkInput {
+  const cell = result.cell;
+  if (cell.rttMs === 0) return { upMs: 0, downMs: 0, jitterMs: empirical(hopMs) };
+  const relayLateMs = result.report.cells[0]?.trials[0]?.network.stats?.queue.meanLatenessMs ?? 0;
+  const profile = networkWithRtt(cell.rttMs);
+  const leg = profile.toTelegram;
+  const scaleMs = -jitterFloorMs(leg.jitterMs);
+  const rng = createRng(seed);
+  const draws = subsample(hopMs).map((hop) => {
+    const z = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+    return hop + relayLateMs + (scaleMs === 0 ? 0 : scaleMs * Math.exp(JITTER_LOG_SIGMA * z));
+  });
+  const fixedMs = Math.max(0, leg.delayMs - scaleMs);
+  return {
+    upMs: fixedMs,
+    downMs: fixedMs,
+    jitterMs: empirical(draws),
+    lossShare: leg.lossProbability,
+    connectionSetupRoundTrips: profile.setupRoundTrips,
+  };
+}
+
+/** Each cell's machine inputs from the probe samples of its own run. */
+export function calibrationFor(results: readonly GridResult[], probe: ProbeSamples | null): Calibration {
+  if (probe === null) {
+    return {
+      notes: ["none: no probe samples (every input as the runner stored it)"],
+      apply: (input) => input,
+    };
+  }
+  const windows = new Map<string, { fromMs: number; toMs: number }>();
+  for (const r of results) {
+    const trial = r.report.cells[0]?.trials[0];
+    if (trial === undefined) continue;
+    const fromMs = Date.parse(trial.startedAt);
+    windows.set(r.cell.name, { fromMs, toMs: fromMs + trial.window.recordedMs });
+  }
+  const all = (samples: readonly TimedSample[]) => samples.map(([, v]) => v);
+  const roundTrips = (probe.apiRoundTripMs ?? []).length > 0 ? probe.apiRoundTripMs : probe.roundTripMs;
+  const hop = all(roundTrips).map((v) => v / 2);
+  const describe = (what: string, values: number[]) =>
+    `${what}: median ${quantile(values, 0.5).toFixed(2)} ms, p90 ${quantile(values, 0.9).toFixed(2)} ms (${values.length} samples over the run)`;
+  const base: Calibration = {
+    notes: [
+      describe("loopback one-way delay (probe API round trip / 2)", hop),
+      describe(
+        "the other direction (harness → probe process round trip / 2)",
+        all(probe.roundTripMs).map((v) => v / 2),
+      ),
+      describe("fake API timer latency (harness timer lateness)", all(probe.harnessTimerLatenessMs)),
+      describe("bot timer latency (probe process timer lateness)", all(probe.botTimerLatenessMs)),
+      "each cell takes the samples of its own run window; a relayed cell adds its relay's mean lateness per message",
+    ],
+    apply: (input, result) => machine(input, result),
+  };
+  const machine = (input: ModelInput, result: GridResult): ModelInput => {
+    const cell = result.cell;
+    const w = windows.get(cell.name) ?? {
+      fromMs: Number.NEGATIVE_INFINITY,
+      toMs: Number.POSITIVE_INFINITY,
+    };
+    const hopMs = within(roundTrips, w.fromMs, w.toMs).map((v) => v / 2);
+    return {
+      ...input,
+      network: calibratedNetwork(result, hopMs, `calibration/${cell.name}`),
+      serverTimerLatencyMs: empirical(within(probe.harnessTimerLatenessMs, w.fromMs, w.toMs)),
+      botTimerLatencyMs: empirical(within(probe.botTimerLatenessMs, w.fromMs, w.toMs)),
+    };
+  };
+  const post = postOverhead(results, machine);
+  if (post === null) return base;
+  return {
+    notes: [...base.notes, post.note],
+    apply: (input, result) => {
+      const calibrated = machine(input, result);
+      if (result.cell.mode !== "webhook") return calibrated;
+      const handlerMs = duration("handler", calibrated.handlerMs ?? 0).meanMs;
+      return { ...calibrated, handlerMs: Math.max(0, handlerMs + post.overheadMs) };
+    },
+  };
+}
+
+/** The webhook service time the calibration cell measured, beyond the model's for that cell. */
+function postOverhead(
+  results: readonly GridResult[],
+  machine: (input: ModelInput, result: GridResult) => ModelInput,
+): { overheadMs: number; note: string } | null {
+  const result = results.find((r) => r.cell.calibration === true && r.cell.mode === "webhook");
+  const cell = result?.report.cells[0];
+  const trial = cell?.trials.find((t) => t.outcome.kind === "completed");
+  const answeredPerSecond = trial?.throughput.answeredPerSecond ?? null;
+  if (result === undefined || cell?.prediction?.input == null || answeredPerSecond === null) return null;
+  const input = machine(cell.prediction.input, result);
+  const ceiling = predict(input, { simulation: { seed: "calibration" } }).figures.throughputCeilingPerSecond;
+  if (ceiling === null || !Number.isFinite(ceiling)) return null;
+  const measuredMs = 1_000 / answeredPerSecond;
+  const modelMs = 1_000 / ceiling;
+  const overheadMs = measuredMs - modelMs;
+  return {
+    overheadMs,
+    note: `webhook POST service time: ${measuredMs.toFixed(2)} ms measured (${result.cell.name}: ${answeredPerSecond.toFixed(2)} answered/s), ${modelMs.toFixed(2)} ms in the model; the difference, ${overheadMs >= 0 ? "+" : ""}${overheadMs.toFixed(2)} ms, is added to every webhook cell's handler time`,
+  };
+}
+
+export function describeCalibration(calibration: Calibration): string[] {
+  return calibration.notes.map((n) => `calibration: ${n}`);
+}
+
+/** Above this, a probe round trip means the machine (or this process) stalled while a cell ran. */
+export const STALL_MS = 100;
+
+/** Cells whose run window saw a probe round trip over {@link STALL_MS}, with the longest. */
+export function stalledCells(
+  results: readonly GridResult[],
+  probe: ProbeSamples | null,
+): Array<{ cell: string; maxRoundTripMs: number }> {
+  if (probe === null) return [];
+  const roundTrips = (probe.apiRoundTripMs ?? []).length > 0 ? probe.apiRoundTripMs : probe.roundTripMs;
+  const out: Array<{ cell: string; maxRoundTripMs: number }> = [];
+  for (const r of results) {
+    const trial = r.report.cells[0]?.trials[0];
+    if (trial === undefined) continue;
+    const fromMs = Date.parse(trial.startedAt);
+    const toMs = fromMs + trial.window.recordedMs;
+    const inside = roundTrips.filter(([at]) => at >= fromMs && at <= toMs).map(([, v]) => v);
+    const maxRoundTripMs = inside.length === 0 ? 0 : Math.max(...inside);
+    if (maxRoundTripMs > STALL_MS) out.push({ cell: r.cell.name, maxRoundTripMs });
+  }
+  return out;
+}
