@@ -13,7 +13,7 @@
  *   request handling, which a trivial getMe does not show): the calibration cell (grid.ts
  *   `WEBHOOK_SERVICE_CALIBRATION`) runs one connection past saturation, so that its replies per
  *   second are one over the service time; the difference from the model's service time for that
- *   cell is added to the handler time of every webhook cell.
+ *   cell is added to the handler time of every webhook cell with the same handler (50 ms).
  * Nothing is fitted to a cell's figures: every value is a probe measurement from the cell's own
  * time window, and the calibration's notes print the medians and 90th percentiles.
  */
@@ -27,6 +27,7 @@ import {
 } from "../../src/model/index.ts";
 import { JITTER_LOG_SIGMA, jitterFloorMs, networkWithRtt } from "../../src/network/index.ts";
 import type { ProbeSamples, TimedSample } from "./probe.ts";
+import { storedInput } from "./rows.ts";
 import type { GridResult } from "./run-grid.ts";
 
 export interface Calibration {
@@ -135,7 +136,8 @@ export function calibrationFor(results: readonly GridResult[], probe: ProbeSampl
     notes: [...base.notes, post.note],
     apply: (input, result) => {
       const calibrated = machine(input, result);
-      if (result.cell.mode !== "webhook") return calibrated;
+      // The service time was measured with the calibration cell's handler; other handlers differ.
+      if (result.cell.mode !== "webhook" || result.cell.handlerMs !== post.handlerMs) return calibrated;
       const handlerMs = duration("handler", calibrated.handlerMs ?? 0).meanMs;
       return { ...calibrated, handlerMs: Math.max(0, handlerMs + post.overheadMs) };
     },
@@ -146,13 +148,14 @@ export function calibrationFor(results: readonly GridResult[], probe: ProbeSampl
 function postOverhead(
   results: readonly GridResult[],
   machine: (input: ModelInput, result: GridResult) => ModelInput,
-): { overheadMs: number; note: string } | null {
+): { overheadMs: number; handlerMs: number; note: string } | null {
   const result = results.find((r) => r.cell.calibration === true && r.cell.mode === "webhook");
   const cell = result?.report.cells[0];
   const trial = cell?.trials.find((t) => t.outcome.kind === "completed");
   const answeredPerSecond = trial?.throughput.answeredPerSecond ?? null;
-  if (result === undefined || cell?.prediction?.input == null || answeredPerSecond === null) return null;
-  const input = machine(cell.prediction.input, result);
+  if (result === undefined || cell === undefined || trial === undefined || answeredPerSecond === null)
+    return null;
+  const input = machine(storedInput(result.report, cell, trial), result);
   const ceiling = predict(input, { simulation: { seed: "calibration" } }).figures.throughputCeilingPerSecond;
   if (ceiling === null || !Number.isFinite(ceiling)) return null;
   const measuredMs = 1_000 / answeredPerSecond;
@@ -160,7 +163,8 @@ function postOverhead(
   const overheadMs = measuredMs - modelMs;
   return {
     overheadMs,
-    note: `webhook POST service time: ${measuredMs.toFixed(2)} ms measured (${result.cell.name}: ${answeredPerSecond.toFixed(2)} answered/s), ${modelMs.toFixed(2)} ms in the model; the difference, ${overheadMs >= 0 ? "+" : ""}${overheadMs.toFixed(2)} ms, is added to every webhook cell's handler time`,
+    handlerMs: result.cell.handlerMs,
+    note: `webhook POST service time: ${measuredMs.toFixed(2)} ms measured (${result.cell.name}: ${answeredPerSecond.toFixed(2)} answered/s), ${modelMs.toFixed(2)} ms in the model; the difference, ${overheadMs >= 0 ? "+" : ""}${overheadMs.toFixed(2)} ms, is added to the handler time of every webhook cell with a ${result.cell.handlerMs} ms handler`,
   };
 }
 

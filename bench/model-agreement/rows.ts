@@ -3,24 +3,26 @@
  * the issue's targets (empty share within 2 percentage points or 2σ; mean delivery wait and p50
  * latency within 10% or 2 ms; throughput ceiling within 10%). Pure: the caller prints.
  *
- * Where a cell has too few updates for 10% to be within its own sampling noise (a mean of 3
- * waits), the wait and latency targets also allow 2σ of that noise, as the empty share's does;
- * each row says which allowance it passed by (`by`), so that those cells are counted apart.
+ * A trial is judged against the model given its own schedule (replay.ts): the runner's arrivals,
+ * regenerated from the trial's seed, replayed in the model's simulation 20 times with everything
+ * else drawn anew. One trial of 60 updates is one draw of arrivals; the model's figure over all
+ * schedules (what the report shows, printed beside as "report's model") can be 2–3σ from it, and
+ * the same seed gives the same draw every run. σ is the replays' spread from run to run. Where a
+ * cell has too few updates for 10% to be within that noise (a mean of 3 waits), the wait and
+ * latency targets also allow 2σ, as the empty share's does; each row says which allowance it
+ * passed by (`by`), so that those cells are counted apart.
  */
 import {
   AGREEMENT_TARGETS,
   type AgreementTarget,
-  emptyShareStandardError,
   type ModelInput,
-  meanStandardError,
-  quantileInterval,
-  simulate,
   withinTarget,
 } from "../../src/model/index.ts";
 import { cellLabel } from "../../src/report/figures.ts";
 import type { CellResult, Report, TrialResult } from "../../src/results/index.ts";
 import { cellModelInput, latenessInput, predictTrialLike } from "../../src/runner/cell-model.ts";
 import { modelInputFor, trialLikeRun, unmodelledReason } from "./cell-input.ts";
+import { replayTrial } from "./replay.ts";
 
 /** One figure of one trial. */
 export interface AgreementRow {
@@ -63,9 +65,6 @@ export const BENCH_TARGETS = {
   endToEndP50Ms: { ...AGREEMENT_TARGETS.endToEndP50Ms, sigmas: 2 },
   throughputCeilingPerSecond: AGREEMENT_TARGETS.throughputCeilingPerSecond,
 } as const satisfies Record<string, AgreementTarget>;
-
-/** Updates the steady-state simulation uses for the model's spread (independent of the trial's length). */
-const SPREAD_UPDATES = 4_000;
 
 /** The model input of a trial: the runner's stored one, or one built from the cell (older reports). */
 export type InputFor = (report: Report, cell: CellResult, trial: TrialResult) => ModelInput;
@@ -146,17 +145,19 @@ export function trialRows(
   input: ModelInput,
   label = cellLabel(cell),
 ): AgreementRow[] {
+  // The model as the report shows it (the cell's expected figures, over all schedules) …
   const { model } = predictTrialLike(input, { ...trialLikeRun(report, trial), seed: trial.seed });
-  const spread = model.simulation ?? simulate(input, { updates: SPREAD_UPDATES, seed: trial.seed });
-  const answered = trial.ledger.answered;
+  // … and given this trial's own schedule, which is what it is judged against.
+  const replay = replayTrial(input, report, cell, trial);
   const f = model.figures;
-  const s = model.sources;
+  const answered = trial.ledger.answered;
   const ms = (us: number | null) => (us === null ? null : us / 1_000);
-  const sortedE2e = [...spread.samples.endToEndMs].sort((a, b) => a - b);
-  const p50Interval = quantileInterval(sortedE2e, 0.5, answered);
   const polls = trial.requests.getUpdates;
   const windowMs = trial.window.windowMs;
   const pollsPerHour = windowMs > 0 ? (polls / windowMs) * 3_600_000 : null;
+  const fmt = (x: number | null) =>
+    x === null || !Number.isFinite(x) ? "–" : Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2);
+  const source = (reportFigure: number | null) => `replay; report's model ${fmt(reportFigure)}`;
   const specs: Array<RowSpec | null> = [
     cell.mode === "webhook"
       ? null
@@ -164,9 +165,9 @@ export function trialRows(
           figure: "empty share",
           samples: polls,
           measured: polls > 0 ? trial.requests.emptyShare : null,
-          model: f.emptyShare,
-          source: s.emptyShare,
-          standardError: emptyShareStandardError(f.emptyShare ?? 0, polls),
+          model: replay.emptyShare.value,
+          source: source(f.emptyShare),
+          standardError: replay.emptyShare.spread,
           target: BENCH_TARGETS.emptyShare,
         },
     cell.mode === "webhook"
@@ -175,44 +176,44 @@ export function trialRows(
           figure: "polls / hour",
           samples: polls,
           measured: pollsPerHour,
-          model: f.pollsPerHour,
-          source: s.pollsPerHour,
-          standardError: pollsPerHour === null ? Number.NaN : pollsPerHour / Math.sqrt(Math.max(1, polls)),
+          model: replay.pollsPerHour.value,
+          source: source(f.pollsPerHour),
+          standardError: replay.pollsPerHour.spread,
           target: null,
         },
     {
       figure: "requests / update",
       samples: answered,
       measured: trial.requests.perAnsweredUpdate.requests,
-      model: f.requestsPerAnsweredUpdate,
-      source: s.requestsPerAnsweredUpdate,
-      standardError: polls / Math.max(1, answered) / Math.sqrt(Math.max(1, answered)),
+      model: replay.requestsPerAnsweredUpdate.value,
+      source: source(f.requestsPerAnsweredUpdate),
+      standardError: replay.requestsPerAnsweredUpdate.spread,
       target: null,
     },
     {
       figure: "delivery wait, mean (ms)",
       samples: trial.latency.deliveryWait.count,
       measured: trial.latency.deliveryWait.count > 0 ? ms(trial.latency.deliveryWait.meanUs) : null,
-      model: f.deliveryWaitMs.meanMs,
-      source: s.deliveryWaitMs.meanMs,
-      standardError: meanStandardError(spread.samples.deliveryWaitMs, trial.latency.deliveryWait.count),
+      model: replay.deliveryWaitMeanMs.value,
+      source: source(f.deliveryWaitMs.meanMs),
+      standardError: replay.deliveryWaitMeanMs.spread,
       target: BENCH_TARGETS.deliveryWaitMeanMs,
     },
     {
       figure: "end to end, p50 (ms)",
       samples: trial.latency.endToEnd.count,
       measured: trial.latency.endToEnd.count > 0 ? ms(trial.latency.endToEnd.p50Us) : null,
-      model: f.endToEndMs.p50Ms,
-      source: s.endToEndMs.p50Ms,
-      standardError: p50Interval === null ? Number.NaN : (p50Interval.highMs - p50Interval.lowMs) / 4,
+      model: replay.endToEndP50Ms.value,
+      source: source(f.endToEndMs.p50Ms),
+      standardError: replay.endToEndP50Ms.spread,
       target: BENCH_TARGETS.endToEndP50Ms,
     },
     {
       figure: "end to end, p99 (ms)",
       samples: trial.latency.endToEnd.count,
       measured: trial.latency.endToEnd.count > 0 ? ms(trial.latency.endToEnd.p99Us) : null,
-      model: f.endToEndMs.p99Ms,
-      source: s.endToEndMs.p99Ms,
+      model: replay.endToEndP99Ms.value,
+      source: source(f.endToEndMs.p99Ms),
       standardError: Number.NaN,
       target: null,
     },
@@ -224,7 +225,7 @@ export function trialRows(
           samples: answered,
           measured: trial.throughput.answeredPerSecond,
           model: f.throughputCeilingPerSecond,
-          source: s.throughputCeilingPerSecond,
+          source: model.sources.throughputCeilingPerSecond,
           standardError: Number.NaN,
           target: BENCH_TARGETS.throughputCeilingPerSecond,
         },

@@ -18,8 +18,10 @@ export {
   type FigureName,
   type FigureSource,
   type LatencyFiguresMs,
+  latencyOf,
   MODEL_PERCENTILES,
   type ModelFigures,
+  quantileOfSorted,
 } from "./figures.ts";
 export {
   type ModeInput,

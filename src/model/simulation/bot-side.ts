@@ -129,8 +129,10 @@ export class SimPollingBot {
     this.#timeoutSeconds = mode.mode === "long-polling" ? mode.timeoutSeconds : 0;
   }
 
-  start(): void {
-    this.#schedulePoll();
+  /** Starts the polling loop, its first getUpdates at `atMs` (its phase against the arrivals). */
+  start(atMs = 0): void {
+    if (atMs > 0) this.#queue.at(atMs, () => this.#schedulePoll());
+    else this.#schedulePoll();
   }
 
   #schedulePoll(): void {

@@ -33,6 +33,18 @@ export interface SimulationOptions {
    * of that length, start-up included (connections opened during it). Default 1.
    */
   runs?: number;
+  /**
+   * Replay these arrivals (intended time in ms from the start, and the chat they are sent in)
+   * instead of drawing them: the model of one measured trial, given the trial's own schedule
+   * (regenerated from its seed), so that a comparison is not blurred by which arrivals a seed
+   * drew. Injection lateness is still drawn. Overrides `updates` and `durationMs`' arrivals.
+   */
+  arrivals?: ReadonlyArray<{ intendedMs: number; chat: number }>;
+  /**
+   * When a polling bot sends its first getUpdates, ms from the start (its loop's phase against
+   * the arrivals; a measured trial's is set by its warm-up and not recorded). Default 0.
+   */
+  pollStartMs?: number;
 }
 
 /** One simulated run: the figures, and the counts they come from. */
@@ -93,6 +105,21 @@ function arrivalsFor(
   return out.sort((a, b) => a.injectedMs - b.injectedMs);
 }
 
+/** Given arrivals, each with its injection lateness drawn, in injection order. */
+function replayed(
+  input: ResolvedModelInput,
+  given: ReadonlyArray<{ intendedMs: number; chat: number }>,
+  lateRng: Rng,
+): Arrival[] {
+  return given
+    .map((a) => ({
+      intendedMs: a.intendedMs,
+      injectedMs: a.intendedMs + input.injectionLatency.sample(lateRng),
+      lane: a.chat,
+    }))
+    .sort((a, b) => a.injectedMs - b.injectedMs);
+}
+
 /** Simulates one cell (`runs` times, pooled). Deterministic for a given input, options and seed. */
 export function simulate(modelInput: ModelInput, options: SimulationOptions = {}): SimulationResult {
   const runs = options.runs ?? 1;
@@ -117,14 +144,17 @@ function simulateOnce(modelInput: ModelInput, options: SimulationOptions): Simul
     throw new RangeError("ratePerSecond is 0: give durationMs, the length of the run to simulate");
   }
   if (!(count > 0)) throw new RangeError(`updates must be > 0, got ${count}`);
-  const arrivals = arrivalsFor(
-    input,
-    count,
-    durationMs,
-    root.fork("arrivals"),
-    root.fork("lanes"),
-    root.fork("injection"),
-  );
+  const arrivals =
+    options.arrivals === undefined
+      ? arrivalsFor(
+          input,
+          count,
+          durationMs,
+          root.fork("arrivals"),
+          root.fork("lanes"),
+          root.fork("injection"),
+        )
+      : replayed(input, options.arrivals, root.fork("injection"));
   const queue = new EventQueue(options.maxEvents ?? SIMULATION_DEFAULTS.maxEvents);
   const network = new SimNetwork(input, root.fork("network"));
   const telegram = new SimTelegram(queue, input, root.fork("server-timers"));
@@ -134,7 +164,7 @@ function simulateOnce(modelInput: ModelInput, options: SimulationOptions): Simul
     const bot = new SimWebhookBot(queue, input, telegram, network, rngs);
     telegram.setWebhook(network, bot.onPost, mode.maxConnections);
   } else {
-    new SimPollingBot(queue, input, telegram, network, rngs).start();
+    new SimPollingBot(queue, input, telegram, network, rngs).start(options.pollStartMs ?? 0);
   }
 
   const updates: SimUpdate[] = [];
