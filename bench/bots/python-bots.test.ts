@@ -16,6 +16,7 @@ import { ensurePythonEnv, pythonRequired } from "../../src/subjects/python-env.t
 import { BUILT_IN_SUBJECTS, type BuiltInSubject, scriptPath } from "../../src/subjects/registry.ts";
 import { registerBench } from "../index.ts";
 import { BotProcess, waitFor } from "./bot-process.ts";
+import { pythonRequirementsFile } from "./catalog.ts";
 import {
   echoTestSupport,
   expectCleanExit,
@@ -33,7 +34,7 @@ const RUNNER_TIMEOUT_MS = 120_000;
 // ---------------------------------------------------------------------------------------------
 // The interpreter: set up once for the whole file (pip can take a minute the first time).
 
-const setup = await ensurePythonEnv().then(
+const setup = await ensurePythonEnv({ requirementsFile: pythonRequirementsFile() }).then(
   (env) => ({ python: env.python, problem: undefined }),
   (error: unknown) => ({
     python: undefined,

@@ -93,8 +93,8 @@ describe("a bot killed in the middle of a run", () => {
     // while it is still working through updates it was handed (each takes 300 ms).
     const command = `sh -c 'node ${REFERENCE_BOT} & pid=$!; sleep 1.5; kill -9 $pid; wait $pid; exit 0'`;
     const t = await runOne({
-      botCommand: command,
-      botCommandModes: ["webhook"],
+      bots: [],
+      botCommands: [`killed:webhook=${command}`],
       modes: ["webhook"],
       ratesPerSecond: [40],
       durationMs: 4_000,
@@ -120,7 +120,7 @@ describe("a bot killed in the middle of a run", () => {
 describe("bots that cannot start", () => {
   test("a bot that exits at once is reported with its stderr, and the run goes on", async () => {
     const scenario = resolveScenario({
-      botCommand: `sh -c 'echo "no token for you" >&2; exit 3'`,
+      botCommands: [`sh -c 'echo "no token for you" >&2; exit 3'`],
       modes: ["long-polling"],
       durationMs: 500,
       startupTimeoutMs: 5_000,

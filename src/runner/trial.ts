@@ -5,22 +5,36 @@ import { computeLedger } from "../metrics/ledger.ts";
 import { harnessCpuMs, readProcessStats } from "../metrics/process-sampler.ts";
 import { ReplyMatcher } from "../metrics/reply-matcher.ts";
 import { Timeline } from "../metrics/timeline.ts";
-import type { FailureReason, TrialOutcome, TrialResult } from "../results/index.ts";
-import { type BotProcess, launchBot, SubjectError } from "../subjects/bot-process.ts";
+import {
+  type FailureReason,
+  formatCallsByMethod,
+  type TrialOutcome,
+  type TrialResult,
+  type UnsupportedReason,
+} from "../results/index.ts";
+import {
+  type BotProcess,
+  launchBot,
+  START_PROGRESS_INTERVAL_MS,
+  SubjectError,
+} from "../subjects/bot-process.ts";
+import { BotActivityRecorder } from "./bot-activity.ts";
 import { botExited, exitText, startFailure, warmUpFailure } from "./bot-outcomes.ts";
+import { botStop } from "./bot-stop.ts";
+import { SCENARIO_DEFAULTS } from "./defaults.ts";
 import type { RunnerEventSink } from "./events.ts";
 import { type Cell, type ResolvedScenario, trafficFor } from "./scenario.ts";
 import { startSchedule } from "./scheduler.ts";
-import { subjectLaunchSpec } from "./subject-launch.ts";
+import { refusedMode, subjectLaunchSpec, WEBHOOK_PATH } from "./subject-launch.ts";
 import { TrialProbe } from "./trial-probe.ts";
+import { TrialWatch } from "./trial-watch.ts";
+import { setUpWebhookFront, type WebhookFrontSetup } from "./webhook-front.ts";
 
 /** Every bot id is different per trial so no state can leak between trials. */
 const BOT_ID_BASE = 7_000_000;
 const WARMUP_USER_ID = 99;
 const DRAIN_POLL_MS = 20;
 const RUNNER_CALL_LOG_CAPACITY = 256;
-/** How long a bot may take to exit after SIGTERM before it is killed. */
-const BOT_STOP_GRACE_MS = 2_000;
 const RUNNER_MESSAGES_KEPT_PER_CHAT = 16;
 
 export interface TrialContext {
@@ -34,11 +48,13 @@ export interface TrialContext {
 
 /**
  * What became of one attempt at a trial: measured (whatever its outcome), stopped before measuring
- * by a failure (the bot did not start, the warm-up failed), or cancelled before measuring.
+ * by a failure (the bot did not start, the warm-up failed), refused by the bot (a custom bot that
+ * exits 2 at start for the mode), or cancelled before measuring.
  */
 export type TrialAttempt =
   | { kind: "measured"; result: TrialResult }
   | { kind: "not-measured"; reason: FailureReason }
+  | { kind: "unsupported"; reason: UnsupportedReason }
   | { kind: "cancelled" };
 
 /**
@@ -56,26 +72,65 @@ export async function runTrial(ctx: TrialContext): Promise<TrialAttempt> {
     messagesKeptPerChat: RUNNER_MESSAGES_KEPT_PER_CHAT,
   });
   const token = `${BOT_ID_BASE + ctx.cellIndex * 1000 + trial}:tgbench-trial-${trial}`;
+  // What the fake API sees the bot do from its start, for the account of a failure.
+  const lifetime = new BotActivityRecorder(api, token);
   let bot: BotProcess | undefined;
+  let front: WebhookFrontSetup | undefined;
+  // Stop the bot and close the fake API together: a polling bot's last getUpdates (many
+  // frameworks confirm the offset on the way out) would otherwise be held 3 s by Telegram's
+  // anti-busy-loop rule, and nothing after the measurement is measured.
+  let closing: Promise<unknown> | undefined;
+  const stopGraceMs = scenario.stopGraceMs ?? SCENARIO_DEFAULTS.stopGraceMs;
+  const shutDown = () => {
+    closing ??= Promise.all([bot?.stop(stopGraceMs), api.close()]).finally(() => front?.stop());
+    return closing;
+  };
   try {
-    const spec = subjectLaunchSpec(scenario, cell, token, api.apiRoot);
+    front = await setUpWebhookFront(scenario, cell, WEBHOOK_PATH);
+    const spec = subjectLaunchSpec(scenario, cell, token, api.apiRoot, front.env);
     ctx.emit({ type: "bot-starting", cell, trial });
     try {
-      bot = await launchBot(spec, api, ctx.signal);
+      bot = await launchBot(spec, api, {
+        signal: ctx.signal,
+        onWaiting: (waitedMs, waitingFor) => waiting(ctx, waitedMs, waitingFor, lifetime),
+      });
     } catch (error: unknown) {
       if (ctx.signal.aborted) return { kind: "cancelled" };
-      if (error instanceof SubjectError) return { kind: "not-measured", reason: startFailure(trial, error) };
-      throw error;
+      if (!(error instanceof SubjectError)) throw error;
+      const refused = refusedMode(cell, error);
+      if (refused !== null) return { kind: "unsupported", reason: refused };
+      return { kind: "not-measured", reason: startFailure(trial, error, lifetime.snapshot(), front.front) };
     }
-    const warmUpEnd = await warmUp(api, token, bot, ctx);
+    const warmUpEnd = await warmUp(api, token, bot, ctx, lifetime);
     if (warmUpEnd !== null) return warmUpEnd;
-    return { kind: "measured", result: await measure(ctx, api, token, bot) };
+    const result = await measure(ctx, api, token, bot, front);
+    const wasRunning = bot.running;
+    await shutDown();
+    if (result.behaviour !== undefined && wasRunning) result.behaviour.stop = botStop(bot, stopGraceMs);
+    return { kind: "measured", result };
   } finally {
-    // Stop the bot and close the fake API together: a polling bot's last getUpdates (many
-    // frameworks confirm the offset on the way out) would otherwise be held 3 s by Telegram's
-    // anti-busy-loop rule, and nothing after the measurement is measured.
-    await Promise.all([bot?.stop(BOT_STOP_GRACE_MS), api.close()]);
+    lifetime.stop();
+    await shutDown();
   }
+}
+
+/** A start-up or warm-up still waiting: what for, and what the fake API has seen the bot do. */
+function waiting(
+  ctx: TrialContext,
+  waitedMs: number,
+  waitingFor: string,
+  lifetime: BotActivityRecorder,
+): void {
+  const seen = lifetime.snapshot();
+  ctx.emit({
+    type: "bot-waiting",
+    cell: ctx.cell,
+    trial: ctx.trial,
+    waitedMs,
+    waitingFor,
+    seen: formatCallsByMethod(seen.callsByMethod),
+    errors: seen.errors,
+  });
 }
 
 /** Longest a warm-up may take to send its updates (ms); slower cells send them closer together. */
@@ -90,6 +145,7 @@ async function warmUp(
   token: string,
   bot: BotProcess,
   ctx: TrialContext,
+  lifetime: BotActivityRecorder,
 ): Promise<Exclude<TrialAttempt, { kind: "measured" }> | null> {
   const { scenario, signal, trial } = ctx;
   const ratePerSecond = ctx.cell.ratePerSecond;
@@ -105,23 +161,36 @@ async function warmUp(
       signal,
     ).done;
   }
-  // Done when every warm-up update is answered and, for webhooks, acknowledged (the 2xx may come
-  // after the reply), so no warm-up hand-over lands in the measured counters. A polling bot's
-  // confirming offset needs no wait: confirmed updates are never handed over or counted again.
+  // Done when every warm-up update is answered and, for webhooks, acknowledged with a 2xx (which
+  // may come after the reply), so no warm-up hand-over lands in the measured counters; for
+  // webhooks, that first acknowledged delivery is also the last piece of readiness. A polling
+  // bot's confirming offset needs no wait: confirmed updates are never handed over again.
   const webhook = api.control.webhookInfo(token).url !== "";
+  const answered = () => api.control.counters(token).messagesSent;
+  const acknowledged = () => api.control.counters(token).updatesDeliveredByWebhook;
   const settled = () =>
-    api.control.counters(token).messagesSent >= count &&
-    (!webhook || api.control.webhookInfo(token).pending_update_count === 0);
-  const deadline = performance.now() + scenario.startupTimeoutMs;
+    answered() >= count &&
+    (!webhook || (acknowledged() >= count && api.control.webhookInfo(token).pending_update_count === 0));
+  const startMs = performance.now();
+  const deadline = startMs + scenario.startupTimeoutMs;
+  let nextProgressMs = startMs + START_PROGRESS_INTERVAL_MS;
+  const progress = () =>
+    `${answered()}/${count} warm-up updates answered` +
+    (webhook ? `, ${acknowledged()}/${count} webhook deliveries acknowledged` : "");
   while (!settled()) {
     if (!bot.running) {
-      const message = `${bot.label} exited during warm-up (${exitText(bot.exit)})`;
-      return { kind: "not-measured", reason: warmUpFailure(trial, bot, message) };
+      const message = `${bot.label} exited during warm-up (${exitText(bot.exit)}); ${progress()}`;
+      return { kind: "not-measured", reason: warmUpFailure(trial, bot, message, lifetime.snapshot()) };
     }
     if (signal.aborted) return { kind: "cancelled" };
-    if (performance.now() > deadline) {
-      const message = `${bot.label} answered ${api.control.counters(token).messagesSent}/${count} warm-up updates in ${scenario.startupTimeoutMs} ms`;
-      return { kind: "not-measured", reason: warmUpFailure(trial, bot, message) };
+    const nowMs = performance.now();
+    if (nowMs > deadline) {
+      const message = `${bot.label}: ${progress()} in ${scenario.startupTimeoutMs} ms`;
+      return { kind: "not-measured", reason: warmUpFailure(trial, bot, message, lifetime.snapshot()) };
+    }
+    if (nowMs >= nextProgressMs) {
+      nextProgressMs += START_PROGRESS_INTERVAL_MS;
+      waiting(ctx, nowMs - startMs, `the warm-up (${progress()})`, lifetime);
     }
     await sleep(DRAIN_POLL_MS);
   }
@@ -134,6 +203,7 @@ async function measure(
   api: FakeApi,
   token: string,
   bot: BotProcess,
+  front: WebhookFrontSetup,
 ): Promise<TrialResult> {
   const { scenario, cell, trial } = ctx;
   const seed = `${scenario.seed}/${trial}`;
@@ -151,6 +221,8 @@ async function measure(
   const startMs = performance.now() + 5;
   const timeline = new Timeline(startMs);
   probe.attach(timeline);
+  const watch = new TrialWatch(api, token, startMs, () => probe.matcher.counts.matched);
+  front.startMeasuring();
   let second = 0;
   const sampler = setInterval(() => {
     probe.sample(timeline);
@@ -201,7 +273,10 @@ async function measure(
     probe.sample(timeline);
     const endMs = performance.now();
     const botEnd = bot.pid === undefined ? undefined : readProcessStats(bot.pid);
-    return probe.result({
+    const behaviour = watch.finish();
+    behaviour.webhookFront = await front.cost();
+    if (outcome.kind === "bot-exited") outcome = { ...outcome, activity: behaviour.activity };
+    const result = probe.result({
       trial,
       seed,
       startedAt,
@@ -222,7 +297,9 @@ async function measure(
       outcome,
       computeLedger,
     });
+    return { ...result, behaviour };
   } finally {
+    watch.stop();
     ctx.signal.removeEventListener("abort", onStop);
     probe.botGone.removeEventListener("abort", onStop);
     clearInterval(sampler);
