@@ -76,13 +76,18 @@ export async function runTrial(ctx: TrialContext): Promise<TrialAttempt> {
   const lifetime = new BotActivityRecorder(api, token);
   let bot: BotProcess | undefined;
   let front: WebhookFrontSetup | undefined;
-  // Stop the bot and close the fake API together: a polling bot's last getUpdates (many
-  // frameworks confirm the offset on the way out) would otherwise be held 3 s by Telegram's
-  // anti-busy-loop rule, and nothing after the measurement is measured.
+  // Stop the bot, then close the fake API: a bot whose last calls fail because the API is gone
+  // would exit 1 through no fault of its own. Telegram's anti-busy-loop hold is switched off
+  // first, so the confirming getUpdates many frameworks send on the way out is answered at once
+  // (it would be held 3 s); nothing after the measurement is measured.
   let closing: Promise<unknown> | undefined;
   const stopGraceMs = scenario.stopGraceMs ?? SCENARIO_DEFAULTS.stopGraceMs;
   const shutDown = () => {
-    closing ??= Promise.all([bot?.stop(stopGraceMs), api.close()]).finally(() => front?.stop());
+    closing ??= (async () => {
+      api.control.setAntiBusyLoop(false);
+      await bot?.stop(stopGraceMs);
+      await Promise.all([api.close(), front?.stop()]);
+    })();
     return closing;
   };
   try {

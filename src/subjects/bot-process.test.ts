@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { describe, test } from "node:test";
-import { BotProcess } from "./bot-process.ts";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, type TestContext, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { startFakeApi } from "../fake-api/index.ts";
+import { BotProcess, launchBot, READINESS_EVIDENCE, SubjectError } from "./bot-process.ts";
 
 /** Running, and not a zombie waiting for a reaper (this container's init may never reap it). */
 const alive = (pid: number) => {
@@ -94,3 +99,108 @@ describe("a harness killed by SIGTERM", () => {
     }
   });
 });
+
+describe("a --bot-command runs through a real shell", () => {
+  test("environment assignments and cd work, and the exit code is the command's", async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), "tgbench-shell-"));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const bot = new BotProcess({
+      label: "shell",
+      command: { shell: `cd ${dir} && GREETING=hello sh -c 'echo "$GREETING from $(pwd)"; exit 7'` },
+      env: {},
+    });
+    t.after(() => bot.stop(1_000));
+    const exit = await bot.exited;
+    assert.equal(bot.stdout.toString().trim(), `hello from ${dir}`);
+    assert.deepEqual(exit, { code: 7, signal: null });
+  });
+
+  test("SIGTERM reaches the command, which exits 0, and the shell reports its exit", async (t) => {
+    const script = `process.on("SIGTERM", () => process.exit(0)); console.log(process.pid); setInterval(() => {}, 1000);`;
+    const bot = new BotProcess({
+      label: "node via sh",
+      command: { shell: `cd / && ${process.execPath} -e '${script}'` },
+      env: {},
+    });
+    t.after(() => bot.stop(1_000));
+    await until(() => bot.stdout.toString().trim() !== "");
+    const nodePid = Number(bot.stdout.toString().trim());
+    assert.equal(bot.pid, nodePid, "measured: the command, not the shell");
+    assert.notEqual(bot.pgid, nodePid);
+    const exit = await bot.stop(5_000);
+    assert.deepEqual(exit, { code: 0, signal: null });
+    assert.equal(bot.stopInfo?.killed, false);
+  });
+
+  test("a command that ignores SIGTERM is killed after the grace, and that is recorded", async (t) => {
+    const bot = new BotProcess({ label: "deaf", command: { shell: "trap '' TERM; sleep 300" }, env: {} });
+    t.after(() => bot.stop(1_000));
+    await new Promise((r) => setTimeout(r, 100));
+    await bot.stop(300);
+    assert.equal(bot.stopInfo?.killed, true);
+    assert.ok((bot.stopInfo?.afterMs ?? 0) >= 300);
+  });
+});
+
+describe("launchBot judges readiness from evidence", () => {
+  const FIXTURE_BOT = fileURLToPath(new URL("../../bench/bots/fixtures/fixture-bot.mjs", import.meta.url));
+
+  async function launch(t: TestContext, behaviour: string, mode: "polling" | "webhook", timeoutMs: number) {
+    const api = await startFakeApi();
+    t.after(() => api.close());
+    const token = "4242:readiness";
+    const waits: Array<[number, string]> = [];
+    const launched = launchBot(
+      {
+        label: behaviour,
+        command: { file: process.execPath, args: [FIXTURE_BOT, behaviour] },
+        env: { BOT_TOKEN: token, TELEGRAM_API_ROOT: api.apiRoot, BOT_MODE: mode, POLL_TIMEOUT: "0" },
+        token,
+        readiness: mode,
+        startupTimeoutMs: timeoutMs,
+      },
+      api,
+      { onWaiting: (waitedMs, what) => waits.push([waitedMs, what]), progressIntervalMs: 200 },
+    );
+    const outcome = await launched.then(
+      (bot) => {
+        t.after(() => bot.stop(1_000));
+        return { bot, error: undefined };
+      },
+      (error: unknown) => ({ bot: undefined, error }),
+    );
+    return { ...outcome, api, token, waits };
+  }
+
+  test("a getUpdates answered 400 is not readiness, and the wait says what it waits for", async (t) => {
+    const { error, api, token, waits } = await launch(t, "bad-poll", "polling", 1_500);
+    assert.ok(error instanceof SubjectError);
+    assert.match(error.reason, /^not ready after 1500 ms \(waiting for a getUpdates the fake API accepts\)$/);
+    assert.ok((api.control.counters(token).errorsByStatus["400"] ?? 0) >= 1, "it did poll, and got 400s");
+    assert.ok(waits.length >= 1, "progress while waiting");
+    assert.ok(waits.every(([ms, what]) => ms > 0 && what === READINESS_EVIDENCE.polling));
+  });
+
+  test("a setWebhook with an empty URL is not readiness", async (t) => {
+    const { error, api, token } = await launch(t, "empty-webhook", "webhook", 1_500);
+    assert.ok(error instanceof SubjectError);
+    assert.match(error.reason, /waiting for a setWebhook with a non-empty URL answered ok/);
+    assert.equal(
+      api.control.counters(token).requestsByMethod.setwebhook,
+      1,
+      "its setWebhook was answered ok",
+    );
+  });
+
+  test("an accepted getUpdates and a set webhook are", async (t) => {
+    for (const mode of ["polling", "webhook"] as const) {
+      const { bot, error } = await launch(t, "echo", mode, 15_000);
+      assert.equal(error, undefined, `${mode}: ${String(error)}`);
+      assert.equal(bot?.running, true);
+    }
+  });
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 20));
+}
