@@ -1,9 +1,10 @@
 // The environment contract (docs/bot-contract.md): parsing in process, and the exit code of every
 // bot when the contract is broken.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { describe, test } from "node:test";
+import { SCENARIO_DEFAULTS } from "../../src/runner/defaults.ts";
 import {
   type BotMode,
   BUILT_IN_SUBJECTS,
@@ -12,7 +13,7 @@ import {
 } from "../../src/subjects/registry.ts";
 import { registerBench } from "../index.ts";
 import { BotProcess, WAIT_TIMEOUT_MS } from "./bot-process.ts";
-import { BOT_ENV_DEFAULTS, type BotEnv, parseBotEnv, webhookUrlFor } from "./env.mjs";
+import { BOT_ENV_DEFAULTS, type BotEnv, parseBotEnv, SHUTDOWN_GRACE_MS, webhookUrlFor } from "./env.mjs";
 
 registerBench();
 
@@ -171,4 +172,19 @@ describe("every registered bot", () => {
       await Promise.all(runs);
     });
   }
+});
+
+describe("stopping", () => {
+  test("tgbench waits longer after SIGTERM than a bot's own shutdown watchdog, as docs/bot-contract.md says", () => {
+    const pythonGraceSeconds = Number(
+      /SHUTDOWN_GRACE_SECONDS = ([\d.]+)/.exec(
+        readFileSync(new URL("./python/contract.py", import.meta.url), "utf8"),
+      )?.[1],
+    );
+    assert.equal(pythonGraceSeconds * 1000, SHUTDOWN_GRACE_MS, "the Node and Python bots agree");
+    assert.ok(SCENARIO_DEFAULTS.stopGraceMs > SHUTDOWN_GRACE_MS);
+    const contract = readFileSync(new URL("../../docs/bot-contract.md", import.meta.url), "utf8");
+    assert.match(contract, new RegExp(`exits? 0 on SIGTERM within ${SHUTDOWN_GRACE_MS / 1000} s`));
+    assert.match(contract, new RegExp(`waits ${SCENARIO_DEFAULTS.stopGraceMs / 1000} s`));
+  });
 });
