@@ -1,5 +1,5 @@
-// Test support shared by the echo-bot tests (bots.test.ts for the Node bots, python-bots.test.ts for
-// the Python ones): a scenario of a fresh fake API and one bot, and the checks that drive the bot
+// Test support shared by the echo-bot tests (bots.integration.test.ts for the Node bots,
+// python-bots.integration.test.ts for the Python ones): a scenario of a fresh fake API and one bot, and the checks that drive the bot
 // and judge it from the fake API's control side. Every helper works on one bot token.
 import assert from "node:assert/strict";
 import type { TestContext } from "node:test";

@@ -1,28 +1,17 @@
+/**
+ * getUpdates in process (inject()): offsets, limits, allowed_updates, expiry, and the timing of
+ * long polls and of the anti-busy-loop rule on mock time, to the millisecond and whatever the
+ * machine's load. get-updates.integration.test.ts has long polling over real sockets.
+ */
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import { type FakeApi, ManualClock, startFakeApi } from "./index.ts";
+import { letTurnsPass, mockTime, settle } from "../testing/index.ts";
+import { type FakeApi, ManualClock } from "./index.ts";
 import { FakeApi as FakeApiClass } from "./server.ts";
 import type { Update } from "./telegram-types.ts";
-import { call, ok, TOKEN } from "./test-helpers.ts";
+import { type Answer, call, ok, TOKEN } from "./test-helpers.ts";
 
 const USER = { id: 1001 };
-
-/** getUpdates over a real socket, returning the envelope and how long it took. */
-async function poll(api: FakeApi, params: Record<string, unknown>, token = TOKEN) {
-  const startedMs = performance.now();
-  const response = await fetch(`${api.apiRoot}/bot${token}/getUpdates`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(params),
-  });
-  const body = (await response.json()) as {
-    ok: boolean;
-    result?: Update[];
-    description?: string;
-    error_code?: number;
-  };
-  return { status: response.status, body, elapsedMs: performance.now() - startedMs };
-}
 
 const ids = (updates: Update[]) => updates.map((u) => u.update_id);
 
@@ -121,145 +110,144 @@ describe("allowed_updates", () => {
   });
 });
 
-describe("long polling over real sockets", () => {
-  let api: FakeApi;
-  after(() => api?.close());
-
-  test("an empty queue parks the request until an update arrives, answered within a few ms", async () => {
-    api = await startFakeApi({ antiBusyLoop: false });
-    const pending = poll(api, { timeout: 10 });
-    await new Promise((r) => setTimeout(r, 150));
-    const injectedAtMs = performance.now();
-    const update = api.control.injectText(TOKEN, { text: "wake up", from: USER })!;
-    const answer = await pending;
-    const waitedMs = performance.now() - injectedAtMs;
-    assert.deepEqual(ids(answer.body.result!), [update.update_id]);
-    assert.ok(answer.elapsedMs >= 140, `parked for ${answer.elapsedMs} ms`);
-    assert.ok(waitedMs < 100, `answered ${waitedMs} ms after the update (batching window is 1-2 ms)`);
+/** A getUpdates through inject() that may park, and whether it has been answered yet. */
+function pendingPoll(api: FakeApi, params: Record<string, unknown>) {
+  let answer: Answer | undefined;
+  const answered = call(api, "getUpdates", params).then((a) => {
+    answer = a;
+    return a;
   });
+  return { answered, answer: () => answer };
+}
 
-  test("updates arriving within the batching window come in one answer", async () => {
-    const offset = api.control.webhookInfo(TOKEN).pending_update_count;
-    const confirm = (await ok<Update[]>(api, "getUpdates")).at(-1)!.update_id + 1;
-    assert.equal(offset, 1);
-    const pending = poll(api, { offset: confirm, timeout: 10 });
-    await new Promise((r) => setTimeout(r, 50));
-    api.control.injectText(TOKEN, { text: "one", from: USER });
-    api.control.injectText(TOKEN, { text: "two", from: USER });
-    api.control.injectText(TOKEN, { text: "three", from: USER });
-    const answer = await pending;
-    assert.equal(answer.body.result!.length, 3);
-  });
+const isParked = (api: FakeApi) => api.telegram.bot(TOKEN).poller.isParked;
 
-  test("a long poll on an empty queue ends with [] at its timeout and costs one request", async () => {
-    const head = (await ok<Update[]>(api, "getUpdates")).at(-1)!.update_id + 1;
-    await ok(api, "getUpdates", { offset: head });
-    const before = api.control.counters(TOKEN);
-    const answer = await poll(api, { offset: head, timeout: 1 });
-    assert.deepEqual(answer.body, { ok: true, result: [] });
-    assert.ok(answer.elapsedMs >= 990 && answer.elapsedMs < 1500, `took ${answer.elapsedMs} ms`);
-    const after = api.control.counters(TOKEN);
-    assert.equal(after.getUpdatesCalls - before.getUpdatesCalls, 1, "no hidden polling loop");
-    assert.equal(after.emptyGetUpdates - before.emptyGetUpdates, 1);
-  });
-
-  test("a second long poll terminates the first with 409 and Telegram's wording", async () => {
-    const first = poll(api, { timeout: 5 });
-    await new Promise((r) => setTimeout(r, 50));
-    const second = poll(api, { timeout: 1 });
-    const firstAnswer = await first;
-    assert.equal(firstAnswer.status, 409);
-    assert.deepEqual(firstAnswer.body, {
-      ok: false,
-      error_code: 409,
-      description:
-        "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
-    });
-    assert.equal((await second).status, 200);
-    assert.ok(api.control.counters(TOKEN).conflicts409 >= 1);
-  });
-
-  test("a short poll does not terminate a parked long poll", async () => {
-    const parked = poll(api, { timeout: 1 });
-    await new Promise((r) => setTimeout(r, 50));
-    assert.equal((await poll(api, { timeout: 0, offset: -1 })).status, 200);
-    assert.equal((await parked).status, 200);
-  });
-
-  test("a client that goes away un-parks its poll: counted as cancelled, not empty, and the next poll gets no 409", async () => {
-    const before = api.control.counters(TOKEN);
-    const controller = new AbortController();
-    const gone = fetch(`${api.apiRoot}/bot${TOKEN}/getUpdates?timeout=5`, {
-      signal: controller.signal,
-    }).catch(() => null);
-    await new Promise((r) => setTimeout(r, 50));
-    controller.abort();
-    await gone;
-    await new Promise((r) => setTimeout(r, 50));
-    const afterGone = api.control.counters(TOKEN);
-    assert.equal(afterGone.getUpdatesCancelled - before.getUpdatesCancelled, 1);
-    assert.equal(afterGone.emptyGetUpdates, before.emptyGetUpdates);
-    const conflictsBefore = afterGone.conflicts409;
-    const next = poll(api, { timeout: 1 });
-    assert.equal((await next).status, 200);
-    assert.equal(api.control.counters(TOKEN).conflicts409, conflictsBefore);
-  });
-
-  test("timeout is clamped to 0..50 s: a negative timeout is a short poll", async () => {
-    const answer = await poll(api, { timeout: -3, offset: 1 });
-    assert.equal(answer.status, 200);
-    assert.ok(answer.elapsedMs < 500);
-  });
-});
-
-describe("timeout clamp to 50 s", () => {
-  test("a timeout of 3600 s is answered after 50 s", async (t) => {
-    t.mock.timers.enable({ apis: ["setTimeout"] });
+describe("long polling on mock time", () => {
+  test("a parked poll is answered 1 ms after an update arrives, not before", async (t) => {
+    const time = mockTime(t);
     const api = new FakeApiClass({ antiBusyLoop: false });
     t.after(() => api.close());
-    let answered = false;
-    const pending = call(api, "getUpdates", { timeout: 3600 }).then((a) => {
-      answered = true;
-      return a;
-    });
-    for (let i = 0; i < 20 && api.control.counters(TOKEN).getUpdatesCalls === 0; i++)
-      await new Promise(setImmediate);
-    t.mock.timers.tick(49_999);
-    await new Promise(setImmediate);
-    assert.equal(answered, false, "still parked just before 50 s");
-    t.mock.timers.tick(1);
-    const answer = await pending;
-    assert.deepEqual(answer.body, { ok: true, result: [] });
+    const poll = pendingPoll(api, { timeout: 10 });
+    await settle("the poll to park", () => isParked(api));
+    const update = api.control.injectText(TOKEN, { text: "wake up", from: USER })!;
+    await letTurnsPass();
+    time.advance(0.5);
+    await letTurnsPass();
+    assert.equal(poll.answer(), undefined, "answered within the 1 ms batching window");
+    time.advance(0.5);
+    const answer = await poll.answered;
+    assert.deepEqual(ids(answer.body.result as Update[]), [update.update_id]);
+  });
+
+  test("updates in a burst come in one answer, at most 2 ms after the first of them", async (t) => {
+    const time = mockTime(t);
+    const api = new FakeApiClass({ antiBusyLoop: false });
+    t.after(() => api.close());
+    const poll = pendingPoll(api, { timeout: 10 });
+    await settle("the poll to park", () => isParked(api));
+    const inject = (text: string) => api.control.injectText(TOKEN, { text, from: USER })!.update_id;
+    // Each update comes 0.75 ms after the previous, inside the 1 ms window, so only the 2 ms cap
+    // ends the batch: at 2 ms after the first update, not 1 ms after the last (2.5 ms).
+    const sent = [inject("one")];
+    time.advance(0.75);
+    sent.push(inject("two"));
+    time.advance(0.75);
+    sent.push(inject("three"));
+    time.advance(0.25);
+    await letTurnsPass();
+    assert.equal(poll.answer(), undefined, "answered before the 2 ms cap");
+    time.advance(0.25);
+    const answer = await poll.answered;
+    assert.deepEqual(ids(answer.body.result as Update[]), sent);
+  });
+
+  test("a long poll on an empty queue is answered [] at its timeout, not before, in one request", async (t) => {
+    const time = mockTime(t);
+    const api = new FakeApiClass({ antiBusyLoop: false });
+    t.after(() => api.close());
+    const poll = pendingPoll(api, { timeout: 1 });
+    await settle("the poll to park", () => isParked(api));
+    time.advance(999);
+    await letTurnsPass();
+    assert.equal(poll.answer(), undefined, "answered before its timeout");
+    time.advance(1);
+    assert.deepEqual((await poll.answered).body, { ok: true, result: [] });
+    const counters = api.control.counters(TOKEN);
+    assert.equal(counters.getUpdatesCalls, 1, "no hidden polling loop");
+    assert.equal(counters.emptyGetUpdates, 1);
+  });
+
+  test("a timeout of 3600 s is answered after 50 s", async (t) => {
+    const time = mockTime(t);
+    const api = new FakeApiClass({ antiBusyLoop: false });
+    t.after(() => api.close());
+    const poll = pendingPoll(api, { timeout: 3600 });
+    await settle("the poll to park", () => isParked(api));
+    time.advance(49_999);
+    await letTurnsPass();
+    assert.equal(poll.answer(), undefined, "still parked just before 50 s");
+    time.advance(1);
+    assert.deepEqual((await poll.answered).body, { ok: true, result: [] });
+  });
+
+  test("a negative timeout is a short poll: answered with no time passing", async (t) => {
+    mockTime(t);
+    const api = new FakeApiClass({ antiBusyLoop: false });
+    t.after(() => api.close());
+    const poll = pendingPoll(api, { timeout: -3, offset: 1 });
+    await settle("the answer", () => poll.answer() !== undefined);
+    assert.deepEqual(poll.answer()!.body, { ok: true, result: [] });
   });
 });
 
-describe("the anti-busy-loop rule", () => {
-  let api: FakeApi;
-  after(() => api?.close());
-
-  test("is on by default: the same offset again within 3 s is held 3 s and gets limit 1", async () => {
-    api = await startFakeApi();
-    assert.equal((await poll(api, { timeout: 0 })).status, 200);
+describe("the anti-busy-loop rule, on mock time", () => {
+  test("is on by default: the same offset again within 0.5 s gets limit 1, and within 3 s is held 3 s", async (t) => {
+    const time = mockTime(t);
+    const api = new FakeApiClass();
+    t.after(() => api.close());
+    assert.deepEqual(await ok(api, "getUpdates", { timeout: 0 }), []);
     for (let i = 0; i < 3; i++) api.control.injectText(TOKEN, { text: `n${i}`, from: USER });
-    const quick = await poll(api, { timeout: 0 });
-    assert.equal(quick.body.result!.length, 1, "limit forced to 1 within 0.5 s");
+    time.advance(499);
+    const quick = await ok<Update[]>(api, "getUpdates", { timeout: 0 });
+    assert.equal(quick.length, 1, "limit forced to 1 within 0.5 s");
     // The queue is not empty, so the 3 s hold does not show; drain it, then repeat the offset.
-    const next = quick.body.result!.at(-1)!.update_id;
-    await ok(api, "getUpdates", { offset: next + 10 });
-    const held = await poll(api, { timeout: 0, offset: next + 10 });
-    assert.ok(held.elapsedMs >= 2900, `held ${held.elapsedMs} ms`);
-    assert.deepEqual(held.body.result, []);
+    const next = quick.at(-1)!.update_id + 10;
+    await ok(api, "getUpdates", { offset: next });
+    time.advance(2_999);
+    const held = pendingPoll(api, { timeout: 0, offset: next });
+    await settle("the repeated poll to be held", () => isParked(api));
+    time.advance(2_999);
+    await letTurnsPass();
+    assert.equal(held.answer(), undefined, "answered before the 3 s hold ended");
+    time.advance(1);
+    assert.deepEqual((await held.answered).body, { ok: true, result: [] });
   });
 
-  test("can be turned off: short polls on an empty queue answer at once", async () => {
-    const off = await startFakeApi({ antiBusyLoop: false });
-    try {
-      for (let i = 0; i < 5; i++) {
-        const answer = await poll(off, { timeout: 0 });
-        assert.ok(answer.elapsedMs < 500, `took ${answer.elapsedMs} ms`);
-      }
-    } finally {
-      await off.close();
+  test("the limit of 1 ends 0.5 s and the hold 3 s after the previous poll with that offset", async (t) => {
+    const time = mockTime(t);
+    const api = new FakeApiClass();
+    t.after(() => api.close());
+    assert.deepEqual(await ok(api, "getUpdates", { timeout: 0 }), []);
+    for (let i = 0; i < 3; i++) api.control.injectText(TOKEN, { text: `n${i}`, from: USER });
+    time.advance(500);
+    const all = await ok<Update[]>(api, "getUpdates", { timeout: 0 });
+    assert.equal(all.length, 3, "no limit of 1 at 0.5 s");
+    const next = all.at(-1)!.update_id + 1;
+    assert.deepEqual(await ok(api, "getUpdates", { offset: next }), []);
+    time.advance(3_000);
+    const later = pendingPoll(api, { timeout: 0, offset: next });
+    await settle("the answer", () => later.answer() !== undefined);
+    assert.deepEqual(later.answer()!.body, { ok: true, result: [] }, "not held at 3 s");
+  });
+
+  test("can be turned off: short polls on an empty queue answer with no time passing", async (t) => {
+    mockTime(t);
+    const api = new FakeApiClass({ antiBusyLoop: false });
+    t.after(() => api.close());
+    for (let i = 0; i < 5; i++) {
+      const poll = pendingPoll(api, { timeout: 0 });
+      await settle(`short poll ${i + 1}`, () => poll.answer() !== undefined);
+      assert.deepEqual(poll.answer()!.body, { ok: true, result: [] });
     }
   });
 });
@@ -294,28 +282,6 @@ describe("expiry", () => {
       assert.equal(api.control.counters(TOKEN).updatesExpired, 1);
     } finally {
       await api.close();
-    }
-  });
-});
-
-describe("getUpdates while a webhook is set", () => {
-  test("answers 409 with Telegram's wording", async () => {
-    const api = await startFakeApi();
-    const { createServer } = await import("node:http");
-    const receiver = createServer((_req, res) => res.end());
-    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-    try {
-      const port = (receiver.address() as { port: number }).port;
-      await ok(api, "setWebhook", { url: `http://127.0.0.1:${port}/hook` });
-      const answer = await poll(api, {});
-      assert.equal(answer.status, 409);
-      assert.equal(
-        answer.body.description,
-        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
-      );
-    } finally {
-      await api.close();
-      await new Promise((r) => receiver.close(r));
     }
   });
 });

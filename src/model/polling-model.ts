@@ -1,6 +1,8 @@
 /**
- * Analytic predictions for the three delivery modes, shown beside the measured figures
- * (harness-anchors.md §5). Updates arrive as a Poisson process at rate λ = `ratePerSecond`.
+ * The first model: loopback-only closed forms for the three delivery modes, shown beside the
+ * measured figures (harness-anchors.md §5). Superseded by `predict` (predict.ts, docs/model.md),
+ * which adds Telegram's anti-busy-loop rule, the network, the bots' concurrency and the webhook
+ * queue; kept for the reports until they show the new one (`toPrediction` maps between them). Updates arrive as a Poisson process at rate λ = `ratePerSecond`.
  *
  * "Added delay" is what the delivery mode adds between an update's creation in the fake API and
  * the bot's reply reaching it, excluding the handler's own time: the wait for a poll (if any),

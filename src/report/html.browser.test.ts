@@ -61,7 +61,8 @@ interface ChartProbe {
 
 test("report.html draws every chart in headless Chromium, with no error and no network request", {
   skip,
-  timeout: 60_000,
+  // A hang guard only: Chromium's start on a loaded machine must not fail the test.
+  timeout: 240_000,
 }, async () => {
   assert.ok(
     CHROMIUM !== undefined,
@@ -77,8 +78,10 @@ test("report.html draws every chart in headless Chromium, with no error and no n
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1360, height: 900 },
+    timeout: 120_000,
   });
   try {
+    context.setDefaultTimeout(120_000);
     const errors: string[] = [];
     const requests: string[] = [];
     await context.route("**/*", (route) => {

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, test } from "node:test";
+import { startProcess, waitUntil } from "../testing/index.ts";
 
 /**
- * Whether any process of the group still runs. A killed process stays a zombie until it is reaped
+ * How many processes of the group still run. A killed process stays a zombie until it is reaped
  * (by init, here, since its parent died too), so signal 0 is not enough: /proc says who runs.
  */
-function groupAlive(pgid: number): boolean {
+function groupMembers(pgid: number): number {
+  let members = 0;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -17,12 +18,10 @@ function groupAlive(pgid: number): boolean {
       continue; // gone meanwhile
     }
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
+    if (Number(fields[2]) === pgid && fields[0] !== "Z") members++;
   }
-  return false;
+  return members;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("a harness killed by SIGKILL", () => {
   test("leaves no bot behind: the watchdog kills every process group it started", async (t) => {
@@ -39,12 +38,15 @@ describe("a harness killed by SIGKILL", () => {
       console.log(JSON.stringify({ groups: bots.map((b) => b.pgid), watchdog: watchdogPid() }));
       setInterval(() => {}, 1000);
     `;
-    const harness = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const harness = startProcess(t, process.execPath, [
+      "--import",
+      "tsx",
+      "--input-type=module",
+      "-e",
+      script,
+    ]);
     let groups: number[] = [];
     t.after(() => {
-      harness.kill("SIGKILL");
       for (const pgid of groups) {
         try {
           process.kill(-pgid, "SIGKILL"); // never leave orphans, even when the test fails
@@ -53,29 +55,21 @@ describe("a harness killed by SIGKILL", () => {
         }
       }
     });
-    let out = "";
-    harness.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    while (!out.includes("\n")) {
-      assert.equal(harness.exitCode, null, "the harness runs");
-      await sleep(20);
-    }
-    const started = JSON.parse(out) as { groups: number[]; watchdog: number };
+    const [line] = await harness.waitForOutput(/^\{.*\}\n/, "the harness to print its bots' groups");
+    const started = JSON.parse(line) as { groups: number[]; watchdog: number };
     groups = started.groups;
     assert.equal(groups.length, 2);
-    // Both groups exist (shell and sleeps) before the kill.
-    await sleep(200);
-    for (const pgid of groups) assert.ok(groupAlive(pgid), `group ${pgid} runs`);
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      harness.once("exit", (_code, signal) => resolve(signal)),
+    await waitUntil("both groups to run their shell and sleeps", () =>
+      groups.every((pgid) => groupMembers(pgid) >= 2),
     );
-    harness.kill("SIGKILL");
-    assert.equal(await exited, "SIGKILL");
+    harness.signal("SIGKILL");
+    assert.equal((await harness.exited).signal, "SIGKILL");
     const killedAtMs = performance.now();
-    while (groups.some(groupAlive)) await sleep(10);
+    await waitUntil("every bot group to be gone", () => groups.every((pgid) => groupMembers(pgid) === 0), {
+      intervalMs: 5,
+    });
     t.diagnostic(`every bot group gone ${Math.round(performance.now() - killedAtMs)} ms after the SIGKILL`);
-    while (groupAlive(started.watchdog)) await sleep(10); // the watchdog leads a group of its own
-    t.diagnostic("and the watchdog exited");
+    // The watchdog leads a group of its own, and exits once its work is done.
+    await waitUntil("the watchdog to exit", () => groupMembers(started.watchdog) === 0);
   });
 });

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { describe, test } from "node:test";
+import { startProcess, WAIT_DEADLINE_MS } from "../testing/index.ts";
 import {
   clockTicksPerSecond,
   harnessCpuMs,
@@ -12,11 +11,19 @@ import {
 
 const onLinux = process.platform === "linux";
 
-/** Burns CPU for about `durationMs`. */
-function spin(durationMs: number): void {
-  const end = performance.now() + durationMs;
-  while (performance.now() < end) {
-    // busy
+/**
+ * Burns CPU until `done()` holds, checking every millisecond or so. How much CPU time a given
+ * stretch of wall time buys depends on the machine's load, so a fixed spin proves nothing; this
+ * fails only if the counter never moves within {@link WAIT_DEADLINE_MS} of spinning.
+ */
+function spinUntil(what: string, done: () => boolean): void {
+  const deadlineMs = performance.now() + WAIT_DEADLINE_MS;
+  while (!done()) {
+    if (performance.now() > deadlineMs) assert.fail(`${what}: not after ${WAIT_DEADLINE_MS} ms of spinning`);
+    const sliceEndMs = performance.now() + 1;
+    while (performance.now() < sliceEndMs) {
+      // busy
+    }
   }
 }
 
@@ -50,21 +57,19 @@ describe("readProcessStats", { skip: !onLinux && "needs Linux /proc" }, () => {
     assert.ok(before !== undefined);
     assert.ok(before.rssBytes > 1_000_000, `rss ${before.rssBytes}`);
     assert.ok(before.peakRssBytes >= before.rssBytes);
-    spin(60);
-    const after = readProcessStats(process.pid)!;
     const cpuMs = (s: typeof before) => s.cpuUserMs + s.cpuSystemMs;
-    assert.ok(cpuMs(after) > cpuMs(before), `${cpuMs(after)} > ${cpuMs(before)}`);
+    // /proc counts CPU time in clock ticks (10 ms): spin until at least one more tick is counted.
+    spinUntil("this process's CPU time to grow", () => cpuMs(readProcessStats(process.pid)!) > cpuMs(before));
   });
 
-  test("a child is readable while it runs and undefined once it is gone", async () => {
-    const child = spawn("sleep", ["30"], { stdio: "ignore" });
-    await once(child, "spawn");
-    const pid = child.pid!;
+  test("a child is readable while it runs and undefined once it is gone", async (t) => {
+    const child = startProcess(t, "sleep", ["30"]);
+    const pid = child.pid;
     const running = readProcessStats(pid);
     assert.ok(running !== undefined);
     assert.ok(running.rssBytes > 0);
-    child.kill("SIGKILL");
-    await once(child, "exit");
+    child.signal("SIGKILL");
+    await child.exited;
     assert.equal(readProcessStats(pid), undefined);
   });
 
@@ -76,7 +81,6 @@ describe("readProcessStats", { skip: !onLinux && "needs Linux /proc" }, () => {
 describe("harnessCpuMs", () => {
   test("grows while the harness computes", () => {
     const before = harnessCpuMs();
-    spin(20);
-    assert.ok(harnessCpuMs() - before >= 10);
+    spinUntil("harnessCpuMs() to grow by 10 ms", () => harnessCpuMs() - before >= 10);
   });
 });

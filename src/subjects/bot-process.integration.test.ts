@@ -1,47 +1,50 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, type TestContext, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startFakeApi } from "../fake-api/index.ts";
+import { isAlive as alive, killTree, startProcess, waitUntil } from "../testing/index.ts";
 import { BotProcess, launchBot, READINESS_EVIDENCE, SubjectError } from "./bot-process.ts";
 
-/** Running, and not a zombie waiting for a reaper (this container's init may never reap it). */
-const alive = (pid: number) => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-};
+/** A BotProcess that is killed with everything it started when the test ends, however it ends. */
+function ownedBot(t: TestContext, spec: ConstructorParameters<typeof BotProcess>[0]): BotProcess {
+  const bot = new BotProcess(spec);
+  t.after(async () => {
+    if (bot.pgid !== undefined) killTree(bot.pgid);
+    await bot.exited;
+  });
+  return bot;
+}
+
+/** Waits (without betting on the machine's speed) until `pid` is gone; a zombie counts as gone. */
+const waitUntilGone = (pid: number, what: string) => waitUntil(what, () => !alive(pid));
 
 describe("BotProcess", () => {
-  test("stop() ends the whole process group, children included", async () => {
+  test("stop() ends the whole process group, children included", async (t) => {
     // A shell that starts a grandchild and prints its pid, then waits.
-    const bot = new BotProcess({
+    const bot = ownedBot(t, {
       label: "shell",
       command: { shell: "sh -c 'sleep 300 & echo $!; wait'" },
       env: {},
     });
-    const deadline = Date.now() + 5_000;
-    while (bot.stdout.toString().trim() === "" && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
-    const grandchild = Number(bot.stdout.toString().trim());
-    assert.ok(grandchild > 0 && alive(grandchild), "the grandchild runs");
+    const printed = await waitUntil("the grandchild's pid", () => /^\d+\n/.exec(bot.stdout.toString()), {
+      abandon: () => (bot.running ? undefined : `the shell exited: ${bot.output}`),
+    });
+    const grandchild = Number(printed[0]);
+    t.after(() => killTree(grandchild));
+    assert.ok(alive(grandchild), "the grandchild runs");
     await bot.stop(2_000);
     assert.equal(bot.running, false);
-    await new Promise((r) => setTimeout(r, 100));
-    assert.equal(alive(grandchild), false, "the grandchild was killed with its group");
+    // SIGKILL is sent before stop() resolves; the kernel needs a moment to carry it out.
+    await waitUntilGone(grandchild, "the grandchild to be killed with its group");
   });
 
-  test("only the contract variables tgbench sets reach the bot", async () => {
+  test("only the contract variables tgbench sets reach the bot", async (t) => {
     process.env.BOT_TOKEN = "999:leaked-from-the-shell";
     try {
-      const bot = new BotProcess({
+      const bot = ownedBot(t, {
         label: "env",
         command: { shell: "sh -c 'echo token=$BOT_TOKEN mode=$BOT_MODE'" },
         env: { BOT_MODE: "polling" },
@@ -53,8 +56,8 @@ describe("BotProcess", () => {
     }
   });
 
-  test("a command that cannot be run reports the error as output, not a crash", async () => {
-    const bot = new BotProcess({
+  test("a command that cannot be run reports the error as output, not a crash", async (t) => {
+    const bot = ownedBot(t, {
       label: "missing",
       command: { file: "/nonexistent/bot", args: [] },
       env: {},
@@ -66,37 +69,31 @@ describe("BotProcess", () => {
 });
 
 describe("a harness killed by SIGTERM", () => {
-  test("takes its bots with it", async () => {
+  test("takes its bots with it", async (t) => {
     // A harness process that starts a bot (sleep, in its own group), prints the bot's pid, and
-    // waits; it has no SIGTERM handler of its own.
+    // waits; it has no SIGTERM handler of its own. Both are owned by the test, so neither can
+    // outlive it, whatever fails.
     const script = `
       import { BotProcess } from ${JSON.stringify(new URL("./bot-process.ts", import.meta.url).href)};
       const bot = new BotProcess({ label: "sleeper", command: { shell: "sleep 300" }, env: {} });
       console.log(bot.pid);
       setInterval(() => {}, 1000);
     `;
-    const harness = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    harness.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    const deadline = Date.now() + 10_000;
-    while (out.trim() === "" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const botPid = Number(out.trim());
-    assert.ok(botPid > 0 && alive(botPid), "the bot runs");
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      harness.once("exit", (_code, signal) => resolve(signal)),
-    );
-    try {
-      harness.kill("SIGTERM");
-      assert.equal(await exited, "SIGTERM", "the harness still dies of SIGTERM");
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(alive(botPid), false, "its bot was killed with it");
-    } finally {
-      if (alive(botPid)) process.kill(botPid, "SIGKILL"); // never leave an orphan, even on failure
-    }
+    const harness = startProcess(t, process.execPath, [
+      "--import",
+      "tsx",
+      "--input-type=module",
+      "-e",
+      script,
+    ]);
+    const [printed] = await harness.waitForOutput(/^\d+\n/, "the harness to print its bot's pid");
+    const botPid = Number(printed);
+    t.after(() => killTree(botPid));
+    assert.ok(alive(botPid), "the bot runs");
+    harness.signal("SIGTERM");
+    assert.equal((await harness.exited).signal, "SIGTERM", "the harness still dies of SIGTERM");
+    // The harness SIGKILLs its bots before it dies; the kernel needs a moment to carry that out.
+    await waitUntilGone(botPid, "its bot to be killed with it");
   });
 });
 
@@ -104,12 +101,11 @@ describe("a --bot-command runs through a real shell", () => {
   test("environment assignments and cd work, and the exit code is the command's", async (t) => {
     const dir = await mkdtemp(join(tmpdir(), "tgbench-shell-"));
     t.after(() => rm(dir, { recursive: true, force: true }));
-    const bot = new BotProcess({
+    const bot = ownedBot(t, {
       label: "shell",
       command: { shell: `cd ${dir} && GREETING=hello sh -c 'echo "$GREETING from $(pwd)"; exit 7'` },
       env: {},
     });
-    t.after(() => bot.stop(1_000));
     const exit = await bot.exited;
     assert.equal(bot.stdout.toString().trim(), `hello from ${dir}`);
     assert.deepEqual(exit, { code: 7, signal: null });
@@ -117,14 +113,15 @@ describe("a --bot-command runs through a real shell", () => {
 
   test("SIGTERM reaches the command, which exits 0, and the shell reports its exit", async (t) => {
     const script = `process.on("SIGTERM", () => process.exit(0)); console.log(process.pid); setInterval(() => {}, 1000);`;
-    const bot = new BotProcess({
+    const bot = ownedBot(t, {
       label: "node via sh",
       command: { shell: `cd / && ${process.execPath} -e '${script}'` },
       env: {},
     });
-    t.after(() => bot.stop(1_000));
-    await until(() => bot.stdout.toString().trim() !== "");
-    const nodePid = Number(bot.stdout.toString().trim());
+    const printed = await waitUntil("the command's pid", () => /^\d+\n/.exec(bot.stdout.toString()), {
+      abandon: () => (bot.running ? undefined : `the shell exited: ${bot.output}`),
+    });
+    const nodePid = Number(printed[0]);
     assert.equal(bot.pid, nodePid, "measured: the command, not the shell");
     assert.notEqual(bot.pgid, nodePid);
     const exit = await bot.stop(5_000);
@@ -133,9 +130,12 @@ describe("a --bot-command runs through a real shell", () => {
   });
 
   test("a command that ignores SIGTERM is killed after the grace, and that is recorded", async (t) => {
-    const bot = new BotProcess({ label: "deaf", command: { shell: "trap '' TERM; sleep 300" }, env: {} });
-    t.after(() => bot.stop(1_000));
-    await new Promise((r) => setTimeout(r, 100));
+    const bot = ownedBot(t, {
+      label: "deaf",
+      command: { shell: "trap '' TERM; echo up; sleep 300" },
+      env: {},
+    });
+    await waitUntil("the shell to trap SIGTERM", () => bot.stdout.toString().includes("up"));
     await bot.stop(300);
     assert.equal(bot.stopInfo?.killed, true);
     assert.ok((bot.stopInfo?.afterMs ?? 0) >= 300);
@@ -164,7 +164,10 @@ describe("launchBot judges readiness from evidence", () => {
     );
     const outcome = await launched.then(
       (bot) => {
-        t.after(() => bot.stop(1_000));
+        t.after(async () => {
+          if (bot.pgid !== undefined) killTree(bot.pgid);
+          await bot.exited;
+        });
         return { bot, error: undefined };
       },
       (error: unknown) => ({ bot: undefined, error }),
@@ -200,7 +203,3 @@ describe("launchBot judges readiness from evidence", () => {
     }
   });
 });
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 20));
-}
