@@ -176,16 +176,16 @@ describe("launchBot judges readiness from evidence", () => {
   }
 
   test("a getUpdates answered 400 is not readiness, and the wait says what it waits for", async (t) => {
-    const { error, api, token, waits } = await launch(t, "bad-poll", "polling", 1_500);
+    const { error, api, token, waits } = await launch(t, "bad-poll", "polling", 4_000);
     assert.ok(error instanceof SubjectError);
-    assert.match(error.reason, /^not ready after 1500 ms \(waiting for a getUpdates the fake API accepts\)$/);
+    assert.match(error.reason, /^not ready after 4000 ms \(waiting for a getUpdates the fake API accepts\)$/);
     assert.ok((api.control.counters(token).errorsByStatus["400"] ?? 0) >= 1, "it did poll, and got 400s");
     assert.ok(waits.length >= 1, "progress while waiting");
     assert.ok(waits.every(([ms, what]) => ms > 0 && what === READINESS_EVIDENCE.polling));
   });
 
   test("a setWebhook with an empty URL is not readiness", async (t) => {
-    const { error, api, token } = await launch(t, "empty-webhook", "webhook", 1_500);
+    const { error, api, token } = await launch(t, "empty-webhook", "webhook", 4_000);
     assert.ok(error instanceof SubjectError);
     assert.match(error.reason, /waiting for a setWebhook with a non-empty URL answered ok/);
     assert.equal(
