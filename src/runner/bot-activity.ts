@@ -22,7 +22,8 @@ export class BotActivityRecorder {
   #calls = 0;
   #errors = 0;
   readonly #firstErrors: ApiErrorSample[] = [];
-  #lastCall: { method: string; atMs: number } | null = null;
+  #lastMethod: string | null = null;
+  #lastCallAtMs = 0;
   #webhookFailures = 0;
   readonly #firstWebhookFailures: string[] = [];
   #endMs: number | undefined;
@@ -36,7 +37,8 @@ export class BotActivityRecorder {
       if (e.botId !== this.#botId) return;
       this.#calls++;
       this.#callsByMethod[e.method] = (this.#callsByMethod[e.method] ?? 0) + 1;
-      this.#lastCall = { method: e.method, atMs: e.atMs - this.#startMs };
+      this.#lastMethod = e.method;
+      this.#lastCallAtMs = e.atMs;
     });
     this.#on("apiError", (e) => {
       if (e.botId !== this.#botId || e.errorCode === CLIENT_CLOSED_REQUEST) return;
@@ -72,7 +74,10 @@ export class BotActivityRecorder {
       calls: this.#calls,
       errors: this.#errors,
       firstErrors: this.#firstErrors.map((e) => ({ ...e })),
-      lastCall: this.#lastCall,
+      lastCall:
+        this.#lastMethod === null
+          ? null
+          : { method: this.#lastMethod, atMs: this.#lastCallAtMs - this.#startMs },
       webhookFailures: this.#webhookFailures,
       firstWebhookFailures: [...this.#firstWebhookFailures],
     };

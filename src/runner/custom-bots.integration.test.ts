@@ -94,6 +94,9 @@ describe("custom bots are first-class", () => {
       assert.equal(cell.trials[0]?.ledger.answered, 20, `${cell.bot} ${cell.mode} answered everything`);
       assert.equal(cell.trials[0]?.behaviour?.observedMode.mode, cell.mode, "and used the mode asked for");
       assert.equal(cell.trials[0]?.behaviour?.stop?.clean, true, "and stopped cleanly");
+      const t = cell.trials[0]!;
+      const last = t.behaviour?.lastAnswerAtMs ?? -1;
+      assert.ok(last > 0 && last <= t.measuredMs, `its last answer came at ${last} ms, within the trial`);
     }
   });
 

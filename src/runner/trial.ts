@@ -108,6 +108,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialAttempt> {
     }
     const warmUpEnd = await warmUp(api, token, bot, ctx, lifetime);
     if (warmUpEnd !== null) return warmUpEnd;
+    lifetime.stop(); // the measured window has an activity recorder of its own
     const result = await measure(ctx, api, token, bot, front);
     const wasRunning = bot.running;
     await shutDown();
@@ -226,7 +227,7 @@ async function measure(
   const startMs = performance.now() + 5;
   const timeline = new Timeline(startMs);
   probe.attach(timeline);
-  const watch = new TrialWatch(api, token, startMs, () => probe.matcher.counts.matched);
+  const watch = new TrialWatch(api, token, startMs, () => probe.matcher.answeredCount);
   front.startMeasuring();
   let second = 0;
   const sampler = setInterval(() => {
