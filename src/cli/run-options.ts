@@ -1,7 +1,8 @@
 import type { Argv } from "yargs";
 import { ARRIVAL_PROCESSES } from "../generator/index.ts";
+import { SCENARIO_DEFAULTS } from "../runner/defaults.ts";
 import { MODE_NAMES } from "../runner/modes.ts";
-import type { ScenarioOptions } from "../runner/scenario.ts";
+import { type ScenarioOptions, WEBHOOK_FRONTS } from "../runner/scenario.ts";
 import { NAMED_SCENARIOS } from "../runner/scenario-registry.ts";
 import { BUILT_IN_SUBJECTS } from "../subjects/registry.ts";
 
@@ -20,8 +21,11 @@ export function runOptions<T>(y: Argv<T>) {
       describe: "Built-in bot(s) to measure",
     })
     .option("bot-command", {
-      type: "string",
-      describe: "Any other bot: a shell command (env contract in docs/bot-contract.md)",
+      type: "array",
+      string: true,
+      describe:
+        'Any other bot, beside the --bot ones (repeat it for several): "label=command", or "label:polling=…" ' +
+        "to declare its modes; run by sh -c (env contract in docs/bot-contract.md)",
     })
     .option("mode", { type: "array", string: true, choices: MODE_NAMES, describe: "Delivery mode(s)" })
     .option("rate", { type: "array", number: true, describe: "Arrival rate(s), updates per second" })
@@ -58,6 +62,17 @@ export function runOptions<T>(y: Argv<T>) {
       describe: "Telegram's 3 s hold for repeated short polls (default on)",
     })
     .option("drain-timeout-ms", { type: "number", describe: "Wait this long for the last replies" })
+    .option("start-timeout", {
+      type: "number",
+      describe: `Seconds a bot may take to become ready and to answer its warm-up (default ${SCENARIO_DEFAULTS.startupTimeoutMs / 1000})`,
+    })
+    .option("webhook-front", {
+      type: "string",
+      choices: WEBHOOK_FRONTS,
+      describe:
+        "What is in front of a webhook bot: nothing (direct, as telegram-bot-api) or a reverse proxy on " +
+        "127.0.0.1 (proxy, as nginx in production: for frameworks that set the webhook before they listen)",
+    })
     .option("users", { type: "number", describe: "Simulated users" })
     .option("groups", { type: "number", describe: "Simulated group chats" })
     .option("quick", { type: "boolean", default: false, describe: "A short smoke run of the same sweep" })
@@ -76,7 +91,7 @@ const FLAG_TO_OPTION: ReadonlyArray<
   readonly [flag: string, option: keyof ScenarioOptions, convert?: (v: never) => unknown]
 > = [
   ["bot", "bots"],
-  ["bot-command", "botCommand"],
+  ["bot-command", "botCommands"],
   ["mode", "modes"],
   ["rate", "ratesPerSecond"],
   ["arrival", "arrival"],
@@ -93,6 +108,8 @@ const FLAG_TO_OPTION: ReadonlyArray<
   ["handler-delay-ms", "handlerDelayMs"],
   ["anti-busy-loop", "antiBusyLoop"],
   ["drain-timeout-ms", "drainTimeoutMs"],
+  ["start-timeout", "startupTimeoutMs", (seconds: number) => seconds * 1000],
+  ["webhook-front", "webhookFront"],
   ["users", "users"],
   ["groups", "groups"],
 ];

@@ -1,5 +1,6 @@
 import type { Report } from "../results/index.ts";
 import { summarizeCell } from "./cell-summary.ts";
+import { behaviourSection } from "./html-behaviour.ts";
 import { bytesChart, cpuChart, emptyShareChart, memoryChart, requestsChart } from "./html-cost-charts.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { percentileCharts, timelineCharts } from "./html-latency-charts.ts";
@@ -21,7 +22,7 @@ export function renderHtml(report: Report): string {
   const verdict = computeVerdict(report);
   const title = `tgbench: ${report.scenario.name}`;
   const sections = [
-    `<h1>${escapeHtml(title)}${report.partial ? ' <span class="badge">partial: interrupted</span>' : ""}</h1>`,
+    `<h1>${escapeHtml(title)}${report.partial ? ' <span class="badge">partial: interrupted or not finished</span>' : ""}</h1>`,
     `<p class="subtitle">${escapeHtml(subtitle(report))}</p>`,
     report.scenario.description === "" ? "" : `<p>${escapeHtml(report.scenario.description)}</p>`,
     verdictBox(verdict),
@@ -38,6 +39,7 @@ export function renderHtml(report: Report): string {
     `<h3>Bot CPU and memory</h3>`,
     `<div class="charts">${cpuChart(measured)}${memoryChart(measured)}</div>`,
     problemsList(report),
+    behaviourSection(report),
     `<h2 id="ledger">Ledger</h2>`,
     `<p class="note">Where every generated update ended up: generated = not injected + filtered + answered + delivered but unanswered + pending + expired + dropped. An unbalanced ledger means updates were lost or counted twice, and fails the run.</p>`,
     ledgerTable(report),
