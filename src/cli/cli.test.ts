@@ -96,15 +96,18 @@ describe("tgbench serve", () => {
     try {
       const deadline = Date.now() + 20_000;
       let root: string | undefined;
-      while (root === undefined && Date.now() < deadline) {
+      let controlToken: string | undefined;
+      while ((root === undefined || controlToken === undefined) && Date.now() < deadline) {
         root = /API root for your bot: (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout)?.[1];
+        controlToken = /control token: ([0-9a-f]{32})\n/.exec(stdout)?.[1];
         await new Promise((r) => setTimeout(r, 50));
       }
       assert.ok(root !== undefined, `no API root printed:\n${stdout}`);
       assert.doesNotMatch(root, /\/$/, "no trailing slash");
+      assert.ok(controlToken !== undefined, `no control token printed:\n${stdout}`);
       const injected = await fetch(`${root}/__tgbench/bots/123:abc/messages`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", "x-tgbench-control-token": controlToken },
         body: JSON.stringify({ text: "hello", from: { id: 1001 } }),
       });
       assert.equal(injected.status, 200);

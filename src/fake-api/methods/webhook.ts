@@ -66,11 +66,15 @@ export async function setWebhook(ctx: MethodContext): Promise<Described> {
     bot.settingWebhook = false;
   }
   if (!probe.ok) throw badRequest(`bad webhook: ${probe.reason}`);
+  // Build everything first and write the bot's state last: a webhook is never "set" without a
+  // dispatcher that delivers to it.
+  const config = { url: newUrl, secretToken, maxConnections, ipAddress: probe.ipAddress };
+  const dispatcher = new WebhookDispatcher(telegram, bot, config);
   applyAllowedUpdates(bot, params);
   bot.lastWebhookError = null;
-  bot.webhook = { url: newUrl, secretToken, maxConnections, ipAddress: probe.ipAddress };
-  bot.dispatcher = new WebhookDispatcher(telegram, bot, bot.webhook);
-  bot.dispatcher.start();
+  bot.webhook = config;
+  bot.dispatcher = dispatcher;
+  dispatcher.start();
   return new Described(true, "Webhook was set");
 }
 
