@@ -16,6 +16,12 @@ interface ServeArgs {
 /** Host names and addresses that stay on this machine. */
 const isLoopback = (host: string) => /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
 
+/** The warning `serve` prints when it listens beyond loopback; undefined on loopback. */
+export function exposureWarning(host: string): string | undefined {
+  if (isLoopback(host)) return undefined;
+  return `warning: --host ${host} is not loopback: the fake API is reachable from other machines, and so is its control API for anyone with the token above`;
+}
+
 /** `tgbench serve`: the fake Bot API on its own, until Ctrl-C. */
 export const serveCommand: CommandModule<object, ServeArgs> = {
   command: "serve",
@@ -101,11 +107,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       `  commands: .../commands {"command":"/start"}   button presses: .../callbacks {"messageId":2,"data":"x"}`,
     );
     console.log(`  read: GET .../calls?since=0  .../counters  .../webhook   reset: POST ${control}/reset`);
-    if (!isLoopback(args.host)) {
-      console.error(
-        `warning: --host ${args.host} is not loopback: the fake API is reachable from other machines, and so is its control API for anyone with the token above`,
-      );
-    }
+    const warning = exposureWarning(args.host);
+    if (warning !== undefined) console.error(warning);
     console.log("Ctrl-C stops it.");
     await new Promise<void>((resolve) => {
       const stop = () => {

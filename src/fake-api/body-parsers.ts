@@ -104,6 +104,13 @@ export function registerBodyParsers(app: FastifyInstance, bodyLimitBytes: number
 
   // A callback hook, not an async one: it runs on every request and a promise each is measurable.
   app.addHook("preParsing", (req, reply, payload, done) => {
+    // A body declared over the limit is refused before it is read (fastify does this itself only
+    // for the parsers that buffer); inflating never makes a body much smaller than it was sent.
+    const declared = req.headers["content-length"];
+    if (declared !== undefined && Number(declared) > bodyLimitBytes) {
+      done(requestErrors.bodyTooLarge(), undefined);
+      return;
+    }
     if (req.headers["transfer-encoding"] !== undefined) countChunkedBody(req.raw as MarkedRequest, payload);
     const encoding = req.headers["content-encoding"];
     if (encoding === undefined) {

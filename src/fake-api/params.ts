@@ -141,7 +141,7 @@ export function toInt32(text: string): number {
     negative = !negative;
     if (value > INT32_MAX) return INT32_MIN;
   }
-  return negative ? -value : value;
+  return negative && value !== 0 ? -value : value;
 }
 
 /** Leading and trailing td::is_space characters (td::trim). */

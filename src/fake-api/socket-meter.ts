@@ -48,7 +48,7 @@ export function takeBytesWritten(socket: Socket): number {
 /** undici's connector: opens a socket for a pool. */
 type Connector = (
   options: { hostname: string; protocol: string; port: string },
-  callback: (error: Error | null, socket: Socket | null) => void,
+  callback: (error: Error | null, socket?: Socket | null) => void,
 ) => void;
 
 /**
@@ -68,7 +68,8 @@ export class ConnectionMeter {
   wrap(connect: Connector): Connector {
     return (options, callback) =>
       connect(options, (error, socket) => {
-        if (socket !== null) {
+        // On failure undici's connector calls back with the error alone.
+        if (error === null && socket !== undefined && socket !== null) {
           this.#sockets.add(socket);
           socket.once("close", () => {
             this.#take(socket);
