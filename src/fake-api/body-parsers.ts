@@ -104,6 +104,10 @@ export function registerBodyParsers(app: FastifyInstance, bodyLimitBytes: number
 
   // A callback hook, not an async one: it runs on every request and a promise each is measurable.
   app.addHook("preParsing", (req, reply, payload, done) => {
+    if (req.method !== "GET" && req.method !== "POST") {
+      done(null, payload); // other verbs are answered 501 unread
+      return;
+    }
     // A body declared over the limit is refused before it is read (fastify does this itself only
     // for the parsers that buffer); inflating never makes a body much smaller than it was sent.
     const declared = req.headers["content-length"];

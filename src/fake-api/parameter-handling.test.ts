@@ -324,8 +324,17 @@ describe("multipart/form-data (HttpReader::parse_multipart_form_data)", () => {
       [noBoundary.status, noBoundary.body.description],
       [400, "Bad Request: boundary not found"],
     );
-    const noName = await send(multipart([part("Content-Disposition: form-data", "v")]));
+    const noName = await send(multipart([part('Content-Disposition: form-data; filename="a"', "v")]));
     assert.equal(noName.body.description, "Bad Request: field name in multipart/form-data not found");
+    const untyped = await send(multipart([part("Content-Type: text/plain", "v")]));
+    assert.equal(untyped.body.description, "Bad Request: field name in multipart/form-data not found");
+    const notFormData = await send(multipart([part('Content-Disposition: attachment; name="a"', "v")]));
+    assert.equal(notFormData.body.description, "Bad Request: expected form-data content disposition");
+    const empty = await send({
+      type: `multipart/form-data; boundary=${boundary}`,
+      payload: `--${boundary}\r\n\r\nv\r\n--${boundary}--`,
+    });
+    assert.equal(empty.body.description, "Bad Request: headers in multipart/form-data are empty");
     const files = Array.from({ length: 51 }, (_, i) => field(`f${i}`, "x", `; filename="${i}.bin"`));
     const tooMany = await send(multipart(files));
     assert.deepEqual(

@@ -76,6 +76,9 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   return api;
 }
 
+/** Verbs telegram-bot-api does not serve (it knows GET and POST only). */
+const OTHER_VERBS = ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"] as const;
+
 function buildApp(telegram: FakeTelegram, control: FakeApiControl, options: ResolvedFakeApiOptions) {
   const app = Fastify({
     logger: false,
@@ -95,14 +98,19 @@ function buildApp(telegram: FakeTelegram, control: FakeApiControl, options: Reso
     routerOptions: { querystringParser: (query: string) => parseUrlParameters(query) },
     clientErrorHandler: answerClientError,
     // Only reachable if rewriteUrl missed a case: still Telegram's shape, never fastify's own.
-    frameworkErrors: (_error, _req, reply) => sendEnvelope(reply, { ok: false, error: notFound() }),
+    frameworkErrors: (_error, req, reply) =>
+      req.method === "GET" || req.method === "POST"
+        ? sendEnvelope(reply, { ok: false, error: notFound() })
+        : notImplemented(reply),
   });
-  // telegram-bot-api reads a body whatever the method (HttpReader reads one for GET too).
+  // telegram-bot-api reads a body whatever the method (HttpReader reads one for GET too); any
+  // other verb is refused before its body is read.
   app.addHttpMethod("GET", { hasBody: true, overrideExisting: true });
+  for (const verb of OTHER_VERBS) app.addHttpMethod(verb, { hasBody: false, overrideExisting: true });
   registerBodyParsers(app, options.bodyLimitBytes);
   app.setErrorHandler((error, req, reply) => {
     const apiError = requestError(error, options.bodyLimitBytes, req.headers["content-type"]);
-    const route = parseBotPath(req.url);
+    const route = parseBotPath(targetOf(req));
     const bot = route === undefined ? undefined : knownBot(telegram, route.token);
     if (bot !== undefined) countRequestBytes(bot, req);
     sendEnvelope(reply, { ok: false, error: apiError }, bot);
@@ -114,13 +122,21 @@ function buildApp(telegram: FakeTelegram, control: FakeApiControl, options: Reso
     url: "/*",
     handler: (req, reply) => handleBotRequest(telegram, req, reply),
   });
-  // telegram-bot-api answers any other verb with 501 and an empty body (TD parse_head).
+  // telegram-bot-api answers any other verb with 501 and an empty body, and closes the connection
+  // (HttpReader::parse_head fails, HttpConnectionBase closes after writing the error).
   app.route({
-    method: ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"],
+    method: [...OTHER_VERBS],
     url: "/*",
-    handler: (_req, reply) => reply.code(501).send(),
+    handler: (_req, reply) => notImplemented(reply),
   });
   return app;
+}
+
+/** 501 with an empty body, and the connection closed after it. */
+function notImplemented(reply: FastifyReply): void {
+  reply.hijack();
+  reply.raw.writeHead(501, { "content-length": 0, connection: "close" });
+  reply.raw.end();
 }
 
 /** What went wrong while reading a request, as telegram-bot-api's HTTP reader words it. */
@@ -196,14 +212,18 @@ function countRequestBytes(bot: BotState, req: FastifyRequest): void {
   bot.counters.bodyBytesIn += wireBodyBytes(req);
 }
 
+/** The request target as the client sent it (fastify's `url` may have been made routable). */
+const targetOf = (req: FastifyRequest): string => req.originalUrl ?? req.url;
+
 function handleBotRequest(telegram: FakeTelegram, req: FastifyRequest, reply: FastifyReply): unknown {
-  if (!req.url.startsWith("/")) {
+  const target = targetOf(req);
+  if (!target.startsWith("/")) {
     return sendEnvelope(reply, {
       ok: false,
       error: notFound("absolute URI is specified in the Request-Line"),
     });
   }
-  const route = parseBotPath(req.url);
+  const route = parseBotPath(target);
   if (route === undefined) return sendEnvelope(reply, { ok: false, error: notFound() });
   let bot: BotState;
   try {

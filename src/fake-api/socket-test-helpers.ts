@@ -149,9 +149,13 @@ export class Receiver {
     this.respond = respond;
   }
 
-  static async start(t: TestContext, respond: Respond): Promise<Receiver> {
+  /** `owner` is a test's context, or `{ after }` of node:test for a receiver a whole suite shares. */
+  static async start(
+    owner: { after: (fn: () => Promise<void>) => unknown },
+    respond: Respond,
+  ): Promise<Receiver> {
     const receiver = new Receiver(respond);
-    t.after(() => receiver.close());
+    owner.after(() => receiver.close());
     await new Promise<void>((resolve) => receiver.#server.listen(0, "127.0.0.1", resolve));
     return receiver;
   }

@@ -70,10 +70,11 @@ export function parseUrlParameters(text: string, into: ParamRecord = newParamRec
 }
 
 /**
- * Rewrites a request target so fastify's router can decode it: every `%` that does not start a
- * valid escape becomes `%25`, which decodes back to the `%` telegram-bot-api would have kept. Only
- * the path is touched (the query string is read with {@link parseUrlParameters}). A fragment
- * before the query ends the path, as in HttpReader::parse_url (then there are no parameters).
+ * Rewrites a request target so fastify's router can decode it (it refuses a bad escape, or one
+ * that decodes to invalid UTF-8): then every `%` of the path becomes `%25`. The bot route reads the
+ * original target (fastify keeps it as `originalUrl`) with telegram-bot-api's decoding, so this
+ * only decides the route. A fragment before the query ends the path, as in HttpReader::parse_url
+ * (then there are no parameters).
  */
 export function routableUrl(url: string): string {
   const hashAt = url.indexOf("#");
@@ -82,6 +83,11 @@ export function routableUrl(url: string): string {
   if (hashAt !== -1 && (queryAt === -1 || hashAt < queryAt)) target = url.slice(0, hashAt);
   if (!target.includes("%")) return target;
   const pathEnd = queryAt === -1 || queryAt > target.length ? target.length : queryAt;
-  const path = target.slice(0, pathEnd).replace(/%(?![0-9A-Fa-f]{2})/g, "%25");
-  return path + target.slice(pathEnd);
+  const path = target.slice(0, pathEnd);
+  try {
+    decodeURIComponent(path);
+    return target;
+  } catch {
+    return path.replaceAll("%", "%25") + target.slice(pathEnd);
+  }
 }
