@@ -12,7 +12,7 @@ import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { assertTelegramAnswer, fuzzRequest } from "./fuzz-requests.ts";
-import type { FakeApi } from "./index.ts";
+import { type FakeApi, parseBotPath } from "./index.ts";
 import {
   apiFor,
   callOverHttp,
@@ -50,8 +50,18 @@ const targetMangling = fc.constantFrom(
 /** How one request is sent: whole, or cut off and the connection dropped. */
 const delivery = fc.constantFrom("whole", "whole", "whole", "whole", "cut-in-headers", "cut-in-body");
 
-/** Waits for a response while releasing any long poll or delayed 409 the run's bots parked. */
-async function answerOf(api: FakeApi, connection: RawConnection, tokens: string[]): Promise<RawResponse> {
+/** Waits for a response while releasing any long poll or delayed 409 the bot of `url` parked. */
+async function answerOf(api: FakeApi, connection: RawConnection, url: string): Promise<RawResponse> {
+  const route = parseBotPath(url);
+  let tokens: string[] = [];
+  if (route !== undefined) {
+    try {
+      api.telegram.bot(route.token);
+      tokens = [route.token];
+    } catch {
+      // a malformed token parks nothing
+    }
+  }
   const response = connection.nextResponse();
   let done = false;
   void response.then(
@@ -99,7 +109,7 @@ describe("fuzz over sockets: keep-alive sequences and aborted connections", () =
           connection.send(bytes);
           let response: RawResponse;
           try {
-            response = await answerOf(api, connection, tokens);
+            response = await answerOf(api, connection, url);
           } catch {
             // Closed without an answer: only for a verb Node's parser refused outright is that
             // acceptable (telegram-bot-api too drops what is not HTTP); the next step reconnects.
@@ -130,7 +140,7 @@ describe("fuzz over sockets: keep-alive sequences and aborted connections", () =
       }),
       {
         seed,
-        numRuns: 250,
+        numRuns: 600,
         interruptAfterTimeLimit: 100_000,
         markInterruptAsFailure: true,
         includeErrorInReport: true,

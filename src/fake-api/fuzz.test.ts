@@ -11,8 +11,9 @@ import { after, before, describe, test } from "node:test";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import fc from "fast-check";
+import type { BotState } from "./bot-state.ts";
 import { assertTelegramAnswer, type FuzzRequest, fuzzRequest } from "./fuzz-requests.ts";
-import { FakeApi } from "./index.ts";
+import { FakeApi, parseBotPath } from "./index.ts";
 import { Receiver, waitFor } from "./socket-test-helpers.ts";
 
 setFlagsFromString("--expose-gc");
@@ -64,6 +65,15 @@ async function sendAndCheck(request: FuzzRequest): Promise<void> {
   );
 }
 
+/** The bot of a token, or undefined for a malformed one. */
+function botOf(token: string): BotState | undefined {
+  try {
+    return api.telegram.bot(token);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * One run: its own bots, its requests at once (so they meet in the same state), long polls and
  * delayed 409s released as soon as they park (time is not what is fuzzed here), webhooks removed.
@@ -79,9 +89,13 @@ async function runOnce(requests: FuzzRequest[]): Promise<void> {
     return { ...request, url };
   };
   const pending = new Set<FuzzRequest>();
+  // Every bot the run touches, mangled tokens included: their long polls are released below.
+  const touched = new Set<string>();
   const all = Promise.all(
     requests.map((request) => {
       const personal = personalise(request);
+      const route = parseBotPath(personal.url);
+      if (route !== undefined) touched.add(route.token);
       pending.add(personal);
       return sendAndCheck(personal).finally(() => pending.delete(personal));
     }),
@@ -90,7 +104,7 @@ async function runOnce(requests: FuzzRequest[]): Promise<void> {
   const deadlineMs = performance.now() + RUN_HANG_MS;
   while (pending.size > 0) {
     await Promise.race([all.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1))]);
-    for (const token of tokens) api.telegram.bot(token).poller.close();
+    for (const token of touched) botOf(token)?.poller.close();
     if (performance.now() > deadlineMs) {
       const stuck = [...pending].map(
         (r) => `${r.verb} ${r.url.slice(0, 120)} ${JSON.stringify(r.headers)} ${r.body?.length ?? 0} bytes`,
@@ -99,10 +113,11 @@ async function runOnce(requests: FuzzRequest[]): Promise<void> {
     }
   }
   await all;
-  for (const token of tokens) {
-    if (api.telegram.bot(token).webhook !== null || api.telegram.bot(token).settingWebhook) {
-      await waitFor(() => !api.telegram.bot(token).settingWebhook, "setWebhook's probe");
-      await api.app.inject({ method: "POST", url: `/bot${token}/deleteWebhook` });
+  for (const token of touched) {
+    const bot = botOf(token);
+    if (bot !== undefined && (bot.webhook !== null || bot.settingWebhook)) {
+      await waitFor(() => !bot.settingWebhook, "setWebhook's probe");
+      await api.app.inject({ method: "POST", url: `/bot${encodeURIComponent(token)}/deleteWebhook` });
     }
   }
 }
