@@ -394,8 +394,9 @@ export function assertTelegramAnswer(
   body: string,
 ): void {
   const what = `${request.verb} ${request.url.slice(0, 200)}`;
-  if (request.verb !== "GET" && request.verb !== "POST") {
-    // telegram-bot-api answers any other verb 501 with an empty body (HttpReader::parse_head).
+  if (request.verb !== "GET" && request.verb !== "POST" && status !== 431) {
+    // telegram-bot-api answers any other verb 501 with an empty body (HttpReader::parse_head),
+    // unless its head is over 256 KiB: that is 431 before the verb is read (split_header).
     assert.equal(status, 501, what);
     assert.equal(body, "", what);
     return;

@@ -444,3 +444,30 @@ describe("bytes on the socket, headers included (finding 14)", () => {
     assert.ok(counters.webhookBytesIn > counters.webhookBodyBytesIn + 3 * 30, "status lines and headers");
   });
 });
+
+describe("webhook answers are read with the same rules (WebhookActor::handle, HttpReader)", () => {
+  test("a JSON answer cut off after its method still runs the method; one malformed before it runs nothing", async (t) => {
+    const server = await apiFor(t);
+    const answers = [
+      '{"method":"sendMessage","chat_id":5005,"text":"cut"',
+      '{"method":sendMessage,"chat_id":5005}',
+    ];
+    let next = 0;
+    const receiver = await Receiver.start(t, (_u, res) =>
+      res.writeHead(200, { "content-type": "application/json" }).end(answers[next++ % answers.length]),
+    );
+    const token = "31341:webhook-json";
+    const set = await fetch(
+      `${server.apiRoot}/bot${token}/setWebhook?url=${encodeURIComponent(receiver.url())}`,
+    );
+    assert.equal(set.status, 200);
+    server.control.injectText(token, { text: "one", from: { id: 5005 } });
+    server.control.injectText(token, { text: "two", from: { id: 5005 } });
+    await waitFor(() => server.control.counters(token).updatesDeliveredByWebhook === 2, "two deliveries");
+    const replies = server.control.calls(token).filter((c) => c.via === "webhook-reply");
+    assert.deepEqual(
+      replies.map((c) => [c.method, c.status, c.params.text]),
+      [["sendmessage", 200, "cut"]],
+    );
+  });
+});
