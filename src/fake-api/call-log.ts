@@ -179,17 +179,13 @@ export class CallLog {
   /** Sizes the call; a call with a value over the limit keeps copies of its small values and digests of the others. */
   #compact(call: StoredCall): StoredCall {
     const valueMaxBytes = this.#budget.valueMaxBytes;
-    let sizeBytes = RECORD_OVERHEAD_BYTES + bytesOf(call.method);
-    let tooLong = false;
-    for (const [key, value] of call.params.entries()) {
-      sizeBytes += bytesOf(key) + bytesOf(value);
-      if (bytesOf(value) > valueMaxBytes) tooLong = true;
-    }
-    for (const file of call.params.files) sizeBytes += 100 + bytesOf(file.field) + bytesOf(file.filename);
+    const footprint = call.params.footprint(valueMaxBytes);
+    let tooLong = footprint.tooLong;
     if (bytesOf(call.method) > valueMaxBytes) {
       call.method = digestText(call.method);
       tooLong = true;
     }
+    let sizeBytes = RECORD_OVERHEAD_BYTES + bytesOf(call.method) + footprint.bytes;
     if (!tooLong) {
       call.sizeBytes = sizeBytes;
       return call;

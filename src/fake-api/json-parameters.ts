@@ -32,52 +32,56 @@ export interface JsonParameters {
 /** HttpReader::parse_json_parameters on a decoded body. */
 export function parseJsonParameters(text: string): JsonParameters {
   const values = newParamRecord();
+  // Written without inner closures: this runs on every JSON request, and under tsx each closure
+  // created per call costs a defineProperty (its name).
   const copy = text.length > COPY_VALUES_ABOVE_CHARS;
-  const keep = (key: string, value: string) => {
-    if (!Object.hasOwn(values, key)) values[copy ? flat(key) : key] = copy ? flat(value) : value;
-  };
-  const fail = (error: string): JsonParameters => ({ values, error });
   if (text.length === 0) return { values, error: undefined };
   let i = skipSpaces(text, 0);
   if (text.charCodeAt(i) === QUOTE) {
     const decoded = decodeString(text, i);
-    if (typeof decoded === "string") return fail(`can't parse string content: ${decoded}`);
-    if (decoded.end !== text.length) return fail("extra data after string");
-    keep("content", decoded.value);
+    if (typeof decoded === "string") return { values, error: `can't parse string content: ${decoded}` };
+    if (decoded.end !== text.length) return { values, error: "extra data after string" };
+    keep(values, "content", decoded.value, copy);
     return { values, error: undefined };
   }
-  if (text.charCodeAt(i) !== OPEN_BRACE) return fail("JSON object expected");
+  if (text.charCodeAt(i) !== OPEN_BRACE) return { values, error: "JSON object expected" };
   i++;
   for (;;) {
     i = skipSpaces(text, i);
     if (text.charCodeAt(i) === CLOSE_BRACE) {
       i = skipSpaces(text, i + 1);
-      return i === text.length ? { values, error: undefined } : fail("unexpected data after object end");
+      return { values, error: i === text.length ? undefined : "unexpected data after object end" };
     }
-    if (i >= text.length) return fail("expected parameter name");
+    if (i >= text.length) return { values, error: "expected parameter name" };
     const key = decodeString(text, i);
-    if (typeof key === "string") return fail(`can't parse parameter name: ${key}`);
+    if (typeof key === "string") return { values, error: `can't parse parameter name: ${key}` };
     i = skipSpaces(text, key.end);
-    if (text.charCodeAt(i) !== COLON) return fail("can't parse object, ':' expected");
+    if (text.charCodeAt(i) !== COLON) return { values, error: "can't parse object, ':' expected" };
     i = skipSpaces(text, i + 1);
     let value: string;
     if (text.charCodeAt(i) === QUOTE) {
       const decoded = decodeString(text, i);
-      if (typeof decoded === "string") return fail(`can't parse parameter value: ${decoded}`);
+      if (typeof decoded === "string") return { values, error: `can't parse parameter value: ${decoded}` };
       value = decoded.value;
       i = decoded.end;
     } else {
       const end = skipJsonValue(text, i, JSON_MAX_DEPTH);
-      if (typeof end === "string") return fail(`can't parse parameter value: ${end}`);
+      if (typeof end === "string") return { values, error: `can't parse parameter value: ${end}` };
       value = text.slice(i, end);
       i = end;
     }
-    keep(key.value, value);
+    keep(values, key.value, value, copy);
     i = skipSpaces(text, i);
     const next = text.charCodeAt(i);
     if (next === COMMA) i++;
-    else if (next !== CLOSE_BRACE) return fail("expected next field or object end");
+    else if (next !== CLOSE_BRACE) return { values, error: "expected next field or object end" };
   }
+}
+
+/** Keeps the first occurrence of a key; copies out of a big body (see COPY_VALUES_ABOVE_CHARS). */
+function keep(values: ParamRecord, key: string, value: string, copy: boolean): void {
+  if (Object.hasOwn(values, key)) return;
+  values[copy ? flat(key) : key] = copy ? flat(value) : value;
 }
 
 /**

@@ -97,6 +97,25 @@ export class Params {
     return decoded.value as T;
   }
 
+  /**
+   * What keeping these parameters costs, counting two bytes a character (names, values, file
+   * names), and whether any value is longer than `valueMaxBytes`. A loop, not {@link entries}:
+   * the call log asks this for every call.
+   */
+  footprint(valueMaxBytes: number): { bytes: number; tooLong: boolean } {
+    let bytes = 0;
+    let tooLong = false;
+    for (const record of [this.#query, this.#body]) {
+      for (const key in record) {
+        const valueBytes = record[key]!.length * 2;
+        bytes += key.length * 2 + valueBytes;
+        if (valueBytes > valueMaxBytes || key.length * 2 > valueMaxBytes) tooLong = true;
+      }
+    }
+    for (const file of this.files) bytes += 100 + (file.field.length + file.filename.length) * 2;
+    return { bytes, tooLong };
+  }
+
   /** Every parameter, query string first, each name once (empty values left out). */
   *entries(): IterableIterator<[string, string]> {
     for (const key in this.#query) {
