@@ -96,9 +96,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     console.log(`Fake Telegram Bot API listening. API root for your bot: ${root}`);
     console.log(`  a token like 123456:ABC is bot 123456; calls go to ${root}/bot<token>/<method>`);
     console.log(`Control API: ${control}  control token: ${api.controlToken}`);
-    console.log(
-      `  every control request sends the token in the ${CONTROL_TOKEN_HEADER} header; it is new each run`,
-    );
+    const fresh = controlToken === undefined ? "; it is new each run (--control-token sets one)" : "";
+    console.log(`  every control request sends the token in the ${CONTROL_TOKEN_HEADER} header${fresh}`);
     console.log("Inject updates as a user would:");
     console.log(
       `  curl -s -X POST ${control}/bots/123456:ABC/messages ${auth} -H 'content-type: application/json' -d '{"text":"hello","from":{"id":1001}}'`,
