@@ -16,6 +16,7 @@ import { type FakeApi, parseBotPath } from "./index.ts";
 import {
   apiFor,
   callOverHttp,
+  closedPortUrl,
   portOf,
   RawConnection,
   type RawResponse,
@@ -81,7 +82,7 @@ describe("fuzz over sockets: keep-alive sequences and aborted connections", () =
     const receiver = await Receiver.start(t, (_u, res) => res.end());
     const seed = BASE_SEED % 2 ** 31;
     t.diagnostic(`fast-check seed ${seed}; replay with FUZZ_SEED=${BASE_SEED}`);
-    const setting = { tokens: PLACEHOLDERS, webhookUrls: [receiver.url(), "http://127.0.0.1:9/closed"] };
+    const setting = { tokens: PLACEHOLDERS, webhookUrls: [receiver.url(), await closedPortUrl()] };
     let answered = 0;
     const step = fc.record({ request: fuzzRequest(setting), mangle: targetMangling, delivery });
     await fc.assert(

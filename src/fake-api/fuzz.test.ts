@@ -14,7 +14,7 @@ import fc from "fast-check";
 import type { BotState } from "./bot-state.ts";
 import { assertTelegramAnswer, type FuzzRequest, fuzzRequest } from "./fuzz-requests.ts";
 import { FakeApi, parseBotPath } from "./index.ts";
-import { Receiver, waitFor } from "./socket-test-helpers.ts";
+import { closedPortUrl, Receiver, waitFor } from "./socket-test-helpers.ts";
 
 setFlagsFromString("--expose-gc");
 const collectGarbage = runInNewContext("gc") as () => void;
@@ -134,7 +134,7 @@ describe("fuzz: generated requests through inject()", () => {
     const seed = (BASE_SEED + part) % 2 ** 31;
     test(`part ${part + 1}/${PARTS}: ${RUNS_PER_PART} runs of ${REQUESTS_PER_RUN.minLength}-${REQUESTS_PER_RUN.maxLength} requests get Telegram's answers (seed ${seed})`, async (t) => {
       t.diagnostic(`fast-check seed ${seed}; replay the whole suite with FUZZ_SEED=${BASE_SEED}`);
-      const setting = { tokens: PLACEHOLDERS, webhookUrls: [receiver.url(), "http://127.0.0.1:9/closed"] };
+      const setting = { tokens: PLACEHOLDERS, webhookUrls: [receiver.url(), await closedPortUrl()] };
       await fc.assert(fc.asyncProperty(fc.array(fuzzRequest(setting), REQUESTS_PER_RUN), runOnce), {
         seed,
         numRuns: RUNS_PER_PART,

@@ -199,3 +199,12 @@ export async function callOverHttp(api: FakeApi, token: string, method: string, 
     },
   };
 }
+
+/** A URL on 127.0.0.1 that nothing listens on: a port the OS handed out and that was then closed. */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}/closed`;
+}
