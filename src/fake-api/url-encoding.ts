@@ -91,3 +91,20 @@ export function routableUrl(url: string): string {
     return path.replaceAll("%", "%25") + target.slice(pathEnd);
   }
 }
+
+/**
+ * The user info of a URL as written (before the last `@` of the authority), which
+ * telegram-bot-api sends base64-encoded as Basic auth without percent-decoding it (td::parse_url).
+ */
+export function rawUserinfo(url: string): string {
+  const schemeEnd = url.indexOf("://");
+  if (schemeEnd === -1) return "";
+  const authorityStart = schemeEnd + 3;
+  let authorityEnd = url.length;
+  for (const stop of ["/", "?", "#"]) {
+    const at = url.indexOf(stop, authorityStart);
+    if (at !== -1 && at < authorityEnd) authorityEnd = at;
+  }
+  const at = url.lastIndexOf("@", authorityEnd - 1);
+  return at < authorityStart ? "" : url.slice(authorityStart, at);
+}

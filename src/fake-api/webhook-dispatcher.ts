@@ -1,30 +1,16 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { connect } from "node:net";
 import { buildConnector, type Dispatcher, Pool } from "undici";
 import type { BotState, WebhookConfig } from "./bot-state.ts";
 import { monotonicMs } from "./clock.ts";
+import { DeliveryTimeouts } from "./delivery-timeouts.ts";
 import type { FakeTelegram } from "./fake-telegram.ts";
 import { TELEGRAM_LIMITS } from "./options.ts";
 import { Params, type ParsedBody } from "./params.ts";
 import { ConnectionMeter } from "./socket-meter.ts";
 import type { QueuedUpdate } from "./update-queue.ts";
-import { allowedInWebhookReply, readWebhookReply } from "./webhook-reply.ts";
-
-/** The abort reason of a POST that ran past `webhookDeliveryTimeoutMs`. */
-const DELIVERY_TIMED_OUT = Symbol("webhook delivery timed out");
-/** Delivery timeouts shorter than this get an exact per-request timer; longer ones a 1 s sweep (see #post). */
-const EXACT_TIMEOUT_BELOW_MS = 5_000;
-const TIMEOUT_SWEEP_MS = 1_000;
-/** A non-2xx answer's body is read this far (to keep the connection) and then the connection dropped. */
-const ERROR_BODY_DRAIN_BYTES = 64 * 1024;
-
-/** A POST in flight: its abort controller and when it must be done (monotonic ms). */
-interface InFlight {
-  controller: AbortController;
-  deadlineMs: number;
-  /** The exact timer of a short timeout (see #track). */
-  timer: NodeJS.Timeout | undefined;
-}
+import { rawUserinfo } from "./url-encoding.ts";
+import { describeNetworkError } from "./webhook-probe.ts";
+import { allowedInWebhookReply, drainErrorBody, readWebhookReply } from "./webhook-reply.ts";
 
 /** Updates of one ordering key (a chat, or a user's callback queries), delivered one at a time. */
 interface Lane {
@@ -66,9 +52,8 @@ export class WebhookDispatcher {
   readonly #url: URL;
   readonly #path: string;
   readonly #pool: Pool;
-  /** Every POST in flight: aborted by its delivery timeout or by close(). */
-  readonly #requests = new Set<InFlight>();
-  #timeoutSweep: NodeJS.Timeout | undefined;
+  /** Every POST in flight, aborted by its delivery timeout or by close(). */
+  readonly #timeouts: DeliveryTimeouts;
   readonly #meter: ConnectionMeter;
   readonly #lanes = new Map<number, Lane>();
   /** Keys of lanes ready to send, in the order they became ready (fairness across chats). */
@@ -84,6 +69,7 @@ export class WebhookDispatcher {
     this.#config = config;
     this.#url = new URL(config.url);
     this.#path = this.#url.pathname + this.#url.search;
+    this.#timeouts = new DeliveryTimeouts(telegram.options.webhookDeliveryTimeoutMs);
     this.#meter = new ConnectionMeter((readBytes, writtenBytes) => {
       bot.counters.webhookBytesIn += readBytes;
       bot.counters.webhookBytesOut += writtenBytes;
@@ -128,8 +114,7 @@ export class WebhookDispatcher {
     this.#closed = true;
     for (const lane of this.#lanes.values()) clearTimeout(lane.retryTimer);
     this.#lanes.clear();
-    clearInterval(this.#timeoutSweep);
-    for (const request of this.#requests) request.controller.abort();
+    this.#timeouts.close();
     await this.#pool.destroy().catch(() => {});
     this.#meter.countAll();
   }
@@ -204,7 +189,7 @@ export class WebhookDispatcher {
 
   /** One POST; resolves with null on a 2xx (after running any webhook reply) or the failure. */
   async #post(item: QueuedUpdate): Promise<DeliveryFailure | null> {
-    const request = this.#track();
+    const request = this.#timeouts.start();
     const payload = JSON.stringify(item.update);
     this.#bot.counters.webhookBodyBytesOut += Buffer.byteLength(payload);
     try {
@@ -215,11 +200,11 @@ export class WebhookDispatcher {
           method: "POST",
           headers: this.#headers,
           body: payload,
-          signal: request.controller.signal,
+          signal: request.signal,
         });
       } catch (error: unknown) {
         return {
-          message: this.#timedOut(request) ? "Read timeout expired" : describeNetworkError(error),
+          message: request.timedOut ? "Read timeout expired" : describeNetworkError(error),
           retryAfterSeconds: 0,
         };
       }
@@ -243,52 +228,15 @@ export class WebhookDispatcher {
       );
       if (!reply.ok) {
         return {
-          message: this.#timedOut(request) ? "Read timeout expired" : reply.message,
+          message: request.timedOut ? "Read timeout expired" : reply.message,
           retryAfterSeconds: 0,
         };
       }
       if (reply.body !== undefined && !this.#closed) await this.#runReply(reply.body);
       return null;
     } finally {
-      this.#untrack(request);
+      this.#timeouts.finish(request);
     }
-  }
-
-  /**
-   * Starts the clock of one POST. Short timeouts (tests) get an exact timer each; Telegram's 60 s
-   * and other long ones share a sweep once a second, so a delivery costs no timer of its own.
-   */
-  #track(): InFlight {
-    const timeoutMs = this.#telegram.options.webhookDeliveryTimeoutMs;
-    const request: InFlight = {
-      controller: new AbortController(),
-      deadlineMs: performance.now() + timeoutMs,
-      timer: undefined,
-    };
-    this.#requests.add(request);
-    if (timeoutMs < EXACT_TIMEOUT_BELOW_MS) {
-      request.timer = setTimeout(() => request.controller.abort(DELIVERY_TIMED_OUT), timeoutMs);
-    } else if (this.#timeoutSweep === undefined) {
-      this.#timeoutSweep = setInterval(() => this.#sweepTimeouts(), TIMEOUT_SWEEP_MS);
-      this.#timeoutSweep.unref();
-    }
-    return request;
-  }
-
-  #untrack(request: InFlight): void {
-    clearTimeout(request.timer);
-    this.#requests.delete(request);
-  }
-
-  #sweepTimeouts(): void {
-    const nowMs = performance.now();
-    for (const request of this.#requests) {
-      if (request.deadlineMs <= nowMs) request.controller.abort(DELIVERY_TIMED_OUT);
-    }
-  }
-
-  #timedOut(request: InFlight): boolean {
-    return request.controller.signal.reason === DELIVERY_TIMED_OUT;
   }
 
   async #runReply(body: ParsedBody): Promise<void> {
@@ -364,82 +312,4 @@ export class WebhookDispatcher {
   }
 }
 
-/** The outcome of setWebhook's probe: the address it connected to, or why it could not. */
-export type ProbeResult = { ok: true; ipAddress: string } | { ok: false; reason: string };
-
-/**
- * setWebhook's check: one TCP connection to the URL's host and port. Resolves with the IP address
- * it connected to (what getWebhookInfo reports as `ip_address`, also for a host name), or the
- * reason as telegram-bot-api words it.
- */
-export function probeWebhook(url: URL, timeoutMs: number): Promise<ProbeResult> {
-  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const timer = setTimeout(() => finish({ ok: false, reason: "Connection timed out" }), timeoutMs);
-    function finish(result: ProbeResult) {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(result);
-    }
-    socket.once("connect", () => finish({ ok: true, ipAddress: socket.remoteAddress ?? host }));
-    socket.once("error", (error) => finish({ ok: false, reason: describeNetworkError(error) }));
-  });
-}
-
-function describeNetworkError(error: unknown): string {
-  const code = (error as { code?: string } | null)?.code;
-  switch (code) {
-    case "ECONNREFUSED":
-      return "Connection refused";
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return "Failed to resolve host: Name or service not known";
-    case "UND_ERR_HEADERS_TIMEOUT":
-    case "UND_ERR_BODY_TIMEOUT":
-    case "ETIMEDOUT":
-      return "Read timeout expired";
-    case "ECONNRESET":
-    case "UND_ERR_SOCKET":
-    case "UND_ERR_CLOSED":
-      return "Webhook connection closed";
-    default:
-      return `Webhook connection closed${code === undefined ? "" : ` (${code})`}`;
-  }
-}
-
 const randomBetween = (min: number, max: number): number => min + Math.random() * (max - min);
-
-/**
- * The user info of a URL as written (before the last `@` of the authority), which
- * telegram-bot-api sends base64-encoded as Basic auth without percent-decoding it (td::parse_url).
- */
-export function rawUserinfo(url: string): string {
-  const schemeEnd = url.indexOf("://");
-  if (schemeEnd === -1) return "";
-  const authorityStart = schemeEnd + 3;
-  let authorityEnd = url.length;
-  for (const stop of ["/", "?", "#"]) {
-    const at = url.indexOf(stop, authorityStart);
-    if (at !== -1 && at < authorityEnd) authorityEnd = at;
-  }
-  const at = url.lastIndexOf("@", authorityEnd - 1);
-  return at < authorityStart ? "" : url.slice(authorityStart, at);
-}
-
-/** Reads a little of a failed answer so its connection can be reused, then lets the rest go with it. */
-async function drainErrorBody(body: Dispatcher.ResponseData["body"], onBodyBytes: (bytes: number) => void) {
-  let readBytes = 0;
-  try {
-    for await (const chunk of body) {
-      readBytes += (chunk as Buffer).length;
-      onBodyBytes((chunk as Buffer).length);
-      if (readBytes > ERROR_BODY_DRAIN_BYTES) break;
-    }
-  } catch {
-    // A failed answer is a failure whatever its body does.
-  } finally {
-    if (!body.readableEnded) body.destroy();
-  }
-}

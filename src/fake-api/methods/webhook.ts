@@ -2,7 +2,8 @@ import type { BotState } from "../bot-state.ts";
 import { badRequest, tooManyRequests } from "../errors.ts";
 import { TELEGRAM_LIMITS } from "../options.ts";
 import type { WebhookInfo } from "../telegram-types.ts";
-import { type ProbeResult, probeWebhook, WebhookDispatcher } from "../webhook-dispatcher.ts";
+import { WebhookDispatcher } from "../webhook-dispatcher.ts";
+import { type ProbeResult, probeWebhook } from "../webhook-probe.ts";
 import { Described, type MethodContext } from "./method.ts";
 import { applyAllowedUpdates } from "./updates.ts";
 
