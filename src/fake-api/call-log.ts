@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ApiError } from "./errors.ts";
 import { Params, type UploadedFile } from "./params.ts";
-import { newParamRecord } from "./url-encoding.ts";
+import { newParamRecord, setParam } from "./url-encoding.ts";
 
 /** One call a bot made, as the harness reads it back. */
 export interface CallRecord {
@@ -198,9 +198,9 @@ export class CallLog {
       if (bytesOf(value) > valueMaxBytes) {
         const sha256 = createHash("sha256").update(value).digest("hex");
         digested[shortKey] = { length: value.length, sha256 };
-        kept[shortKey] = `sha256:${sha256} (${value.length} characters)`;
+        setParam(kept, shortKey, `sha256:${sha256} (${value.length} characters)`);
       } else {
-        kept[shortKey] = copy(value);
+        setParam(kept, shortKey, copy(value));
       }
       sizeBytes += bytesOf(shortKey) + bytesOf(kept[shortKey]!) + 100;
     }

@@ -11,7 +11,7 @@
  * Everything here is iterative: no input can exhaust the stack.
  */
 import { TELEGRAM_LIMITS } from "./options.ts";
-import { newParamRecord, type ParamRecord } from "./url-encoding.ts";
+import { newParamRecord, type ParamRecord, setParam } from "./url-encoding.ts";
 
 /** `DEFAULT_MAX_DEPTH` of `do_json_skip` and `json_decode`. */
 const JSON_MAX_DEPTH = TELEGRAM_LIMITS.jsonMaxDepth;
@@ -81,7 +81,7 @@ export function parseJsonParameters(text: string): JsonParameters {
 /** Keeps the first occurrence of a key; copies out of a big body (see COPY_VALUES_ABOVE_CHARS). */
 function keep(values: ParamRecord, key: string, value: string, copy: boolean): void {
   if (Object.hasOwn(values, key)) return;
-  values[copy ? flat(key) : key] = copy ? flat(value) : value;
+  setParam(values, copy ? flat(key) : key, copy ? flat(value) : value);
 }
 
 /**

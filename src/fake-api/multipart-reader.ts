@@ -1,7 +1,7 @@
 import { type RequestError, requestErrors } from "./errors.ts";
 import { TELEGRAM_LIMITS } from "./options.ts";
 import type { ParsedBody, UploadedFile } from "./params.ts";
-import { newParamRecord, parseUrlParameters, urlDecode } from "./url-encoding.ts";
+import { newParamRecord, parseUrlParameters, setParam, urlDecode } from "./url-encoding.ts";
 
 const CRLFCRLF = Buffer.from("\r\n\r\n");
 
@@ -151,7 +151,7 @@ export class MultipartReader {
           return requestErrors.tooManyParameters();
         parseUrlParameters(value, this.#values);
       } else if (!Object.hasOwn(this.#values, part.name)) {
-        this.#values[part.name] = value;
+        setParam(this.#values, part.name, value);
       }
     } else {
       const { name, filename, type } = part;

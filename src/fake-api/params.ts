@@ -1,6 +1,6 @@
 import { badRequest } from "./errors.ts";
 import { decodeJson } from "./json-parameters.ts";
-import { newParamRecord, type ParamRecord } from "./url-encoding.ts";
+import { newParamRecord, type ParamRecord, setParam } from "./url-encoding.ts";
 
 /** A file part of a multipart request, recorded but not kept. */
 export interface UploadedFile {
@@ -11,8 +11,8 @@ export interface UploadedFile {
 }
 
 /**
- * A parsed request body: text values by name (first occurrence wins; a null-prototype record, so
- * no name is special) and file parts. Every value is text, as telegram-bot-api keeps it: a JSON
+ * A parsed request body: text values by name (first occurrence wins; see {@link ParamRecord}: no
+ * name is special) and file parts. Every value is text, as telegram-bot-api keeps it: a JSON
  * body's non-string values are their JSON text as sent.
  */
 export interface ParsedBody {
@@ -36,7 +36,7 @@ export class Params {
   readonly #query: ParamRecord;
   readonly #body: ParamRecord;
 
-  /** `query` and `body.values` must be null-prototype records (see {@link newParamRecord}). */
+  /** `query` and `body.values` are {@link ParamRecord}s (read here only through `Object.hasOwn`). */
   constructor(query: ParamRecord | undefined, body: ParsedBody = EMPTY_BODY) {
     this.#query = query ?? EMPTY_BODY.values;
     this.#body = body.values;
@@ -47,7 +47,8 @@ export class Params {
   static of(values: Record<string, unknown>): Params {
     const record = newParamRecord();
     for (const [key, value] of Object.entries(values)) {
-      if (value !== undefined) record[key] = typeof value === "string" ? value : JSON.stringify(value);
+      if (value !== undefined)
+        setParam(record, key, typeof value === "string" ? value : JSON.stringify(value));
     }
     return new Params(undefined, { values: record, files: [] });
   }

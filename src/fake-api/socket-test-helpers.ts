@@ -9,9 +9,16 @@ import type { TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type FakeApi, type FakeApiOptions, startFakeApi } from "./index.ts";
 
-/** Starts a fake API on 127.0.0.1:0 that is closed when the test ends. */
+/**
+ * Starts a fake API on 127.0.0.1:0 that is closed when the test ends. Retries are quick; the
+ * delivery timeout is long enough that a loaded machine never turns a delivery into a retry.
+ */
 export async function apiFor(t: TestContext, options: FakeApiOptions = {}): Promise<FakeApi> {
-  const api = await startFakeApi({ webhookRetryTimeScale: 0.01, webhookDeliveryTimeoutMs: 300, ...options });
+  const api = await startFakeApi({
+    webhookRetryTimeScale: 0.01,
+    webhookDeliveryTimeoutMs: 10_000,
+    ...options,
+  });
   t.after(() => api.close());
   return api;
 }
