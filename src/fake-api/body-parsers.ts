@@ -26,9 +26,17 @@ type MarkedRequest = IncomingMessage & { [ORIGINAL_CONTENT_TYPE]?: string; [CHUN
 export function normaliseContentType(req: IncomingMessage): void {
   const header = req.headers["content-type"];
   if (header === "application/json") return;
+  const length = req.headers["content-length"];
+  if (req.headers["transfer-encoding"] === undefined && (length === undefined || Number(length) <= 0)) {
+    // No body: HttpReader parses nothing, whatever the type says (an empty multipart is no error).
+    if (header !== undefined) {
+      (req as MarkedRequest)[ORIGINAL_CONTENT_TYPE] = header;
+      delete req.headers["content-type"];
+    }
+    return;
+  }
   let kind: string;
   if (header === undefined) {
-    if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) return;
     kind = "application/octet-stream";
   } else {
     const lower = header.toLowerCase();

@@ -123,6 +123,10 @@ describe("bodies for every method (HttpReader::do_read_next) — finding 12", ()
       assert.equal(answer.status, 200, type);
       assert.deepEqual(lastCall().files, [{ field: "file", filename: "", mimeType: type, sizeBytes: 9 }]);
     }
+    for (const type of ["multipart/form-data; boundary=x", "application/json", "text/plain"]) {
+      const bodiless = await send({ method: "GET", url: `/bot${TOKEN}/getMe`, type });
+      assert.equal(bodiless.status, 200, `no body, so no parsing: ${type}`);
+    }
     const untyped = await api.app.inject({
       method: "POST",
       url: `/bot${TOKEN}/getMe`,

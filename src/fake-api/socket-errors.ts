@@ -17,9 +17,9 @@ const answered = new WeakSet<Socket>();
  * telegram-bot-api's idle timeout does.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  socket.on("error", () => {});
   if (answered.has(socket) || socket.destroyed) return;
   answered.add(socket);
+  socket.on("error", () => {});
   if (error.code === "ECONNRESET") return;
   if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
     socket.destroy();
