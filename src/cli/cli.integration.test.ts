@@ -53,6 +53,9 @@ describe("usage errors get one line and exit code 2, never a stack trace", () =>
  * names the fake API and the token, and the fake API's counters (reset after the 5 warm-up
  * updates) pass the warm-up's count only once measured updates are being answered.
  */
+/** The control token the run's fake APIs take (TGBENCH_CONTROL_TOKEN), so the test can read counters. */
+const CONTROL_TOKEN = "tgbench-cli-test-control-token";
+
 async function measuredRunBegun(cliPid: number): Promise<void> {
   const bot = await waitUntil("the bot to be started", () =>
     descendantsOf(cliPid)
@@ -61,7 +64,9 @@ async function measuredRunBegun(cliPid: number): Promise<void> {
   );
   const countersUrl = `${bot.TELEGRAM_API_ROOT}/__tgbench/bots/${bot.BOT_TOKEN}/counters`;
   const messagesSent = async () => {
-    const response = await fetch(countersUrl).catch(() => undefined);
+    const response = await fetch(countersUrl, {
+      headers: { "x-tgbench-control-token": CONTROL_TOKEN },
+    }).catch(() => undefined);
     const body = (await response?.json()) as { result?: { messagesSent: number } } | undefined;
     return body?.result?.messagesSent ?? 0;
   };
@@ -74,20 +79,25 @@ describe("Ctrl-C during a run", () => {
   test("stops the bot, writes a partial report and exits 130", async (t) => {
     const resultsDir = mkdtempSync(join(tmpdir(), "tgbench-sigint-"));
     t.after(() => rmSync(resultsDir, { recursive: true, force: true }));
-    const run = startProcess(t, process.execPath, [
-      BIN,
-      "run",
-      "--bot",
-      "reference",
-      "--mode",
-      "long-polling",
-      "--rate",
-      "20",
-      "--duration",
-      "30",
-      "--results-dir",
-      resultsDir,
-    ]);
+    const run = startProcess(
+      t,
+      process.execPath,
+      [
+        BIN,
+        "run",
+        "--bot",
+        "reference",
+        "--mode",
+        "long-polling",
+        "--rate",
+        "20",
+        "--duration",
+        "30",
+        "--results-dir",
+        resultsDir,
+      ],
+      { env: { ...process.env, TGBENCH_CONTROL_TOKEN: CONTROL_TOKEN } },
+    );
     await run.waitForOutput(/\[1\/1\]/, "the cell to start", "stderr");
     await measuredRunBegun(run.pid);
     run.signal("SIGINT");

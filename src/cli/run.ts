@@ -7,6 +7,10 @@ import { type ResolvedScenario, resolveScenario, ScenarioError } from "../runner
 import { printProgress } from "./progress.ts";
 import { runOptions, scenarioOptionsFrom } from "./run-options.ts";
 import { UsageError } from "./usage-error.ts";
+
+/** What a control token may be (the fake API's own rule, resolveFakeApiOptions). */
+const CONTROL_TOKEN_FORMAT = /^[\x21-\x7e]{16,256}$/;
+
 import { TOOL_VERSION } from "./version.ts";
 
 /** Exit codes of `tgbench run` (documented in README). */
@@ -24,6 +28,11 @@ export const runCommand: CommandModule = {
     } catch (error: unknown) {
       if (error instanceof ScenarioError) throw new UsageError(error.message);
       throw error;
+    }
+    // The fake APIs' control token, to watch a run from outside (their /__tgbench/ counters).
+    const controlToken = process.env.TGBENCH_CONTROL_TOKEN || undefined;
+    if (controlToken !== undefined && !CONTROL_TOKEN_FORMAT.test(controlToken)) {
+      throw new UsageError("TGBENCH_CONTROL_TOKEN must be 16-256 printable ASCII characters without spaces");
     }
     const directory = runDirectory(args["results-dir"], scenario.name + (args.quick ? "-quick" : ""));
     const controller = new AbortController();
@@ -45,6 +54,7 @@ export const runCommand: CommandModule = {
       const report = await runScenario(scenario, {
         signal: controller.signal,
         toolVersion: TOOL_VERSION,
+        ...(controlToken === undefined ? {} : { controlToken }),
         emit: args.json ? undefined : (event) => printProgress(event),
         onProgress: async (partial) => {
           await writeReport(directory, partial);

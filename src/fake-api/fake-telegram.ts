@@ -171,6 +171,19 @@ export class FakeTelegram {
     await Promise.all(closing);
   }
 
+  /**
+   * A bot's request refused before its method ran (a body that cannot be read: corrupt gzip, too
+   * large, cut off): counted and announced like any other error answer, so a bot whose every call
+   * is refused this way shows its errors.
+   */
+  noteRequestError(bot: BotState, method: string, error: ApiError): void {
+    this.#countError(bot, error);
+    if (this.events.listenerCount("apiError") > 0) {
+      const { errorCode, description } = error;
+      this.events.emit("apiError", { botId: bot.id, method, errorCode, description, atMs: monotonicMs() });
+    }
+  }
+
   #countError(bot: BotState, error: ApiError): void {
     const counters = bot.counters;
     const status = String(error.errorCode);

@@ -113,7 +113,10 @@ function buildApp(telegram: FakeTelegram, control: FakeApiControl, options: Reso
     const apiError = requestError(error, options.bodyLimitBytes, req.headers["content-type"]);
     const route = parseBotPath(targetOf(req));
     const bot = route === undefined ? undefined : knownBot(telegram, route.token);
-    if (bot !== undefined) countRequestBytes(telegram, bot, req);
+    if (bot !== undefined) {
+      countRequestBytes(telegram, bot, req);
+      telegram.noteRequestError(bot, route?.method.toLowerCase() ?? "", apiError);
+    }
     sendEnvelope(reply, { ok: false, error: apiError }, bot === undefined ? undefined : { telegram, bot });
   });
   app.setNotFoundHandler((_req, reply) => sendEnvelope(reply, { ok: false, error: notFound() }));

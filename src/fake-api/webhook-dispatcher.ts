@@ -237,6 +237,9 @@ export class WebhookDispatcher {
       return null;
     } finally {
       this.#timeouts.finish(request);
+      // Someone times traffic by when it happened (the trial recorder): hand this POST's socket
+      // bytes over now, not lazily when the counters are next read.
+      if (this.#telegram.events.listenerCount("counted") > 0) this.#meter.countAll();
     }
   }
 

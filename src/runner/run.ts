@@ -32,6 +32,11 @@ export interface RunOptions {
   onProgress?: (report: Report) => void | Promise<void>;
   toolVersion: string;
   /**
+   * The control token of the fake APIs the run starts (their `/__tgbench/` routes), so that the
+   * run can be watched from outside; default: a new random token per fake API.
+   */
+  controlToken?: string;
+  /**
    * Fail the run when a bot's interpreter (Python 3.10+ and the pinned packages) cannot be set
    * up, instead of reporting its cells as skipped. Default: in CI (`CI` set), where the Python
    * bots are required.
@@ -69,7 +74,18 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
       report.partial = true;
       break;
     }
-    const ctx = { scenario, cell, index, total: cells.length, signal, emit, unavailable, refused };
+    const { controlToken } = options;
+    const ctx = {
+      scenario,
+      cell,
+      index,
+      total: cells.length,
+      signal,
+      emit,
+      unavailable,
+      refused,
+      controlToken,
+    };
     const result = await runCell(ctx);
     report.cells.push(result);
     if (signal.aborted) report.partial = true;
@@ -87,10 +103,11 @@ interface CellContext {
   emit: RunnerEventSink;
   unavailable: ReadonlyMap<string, string>;
   refused: Map<string, UnsupportedReason>;
+  controlToken: string | undefined;
 }
 
 async function runCell(ctx: CellContext): Promise<CellResult> {
-  const { scenario, cell, index, total, signal, emit } = ctx;
+  const { scenario, cell, index, total, signal, emit, controlToken } = ctx;
   const base = {
     bot: cell.subject.name,
     framework: cell.subject.builtIn?.framework ?? cell.subject.command ?? "",
@@ -119,7 +136,15 @@ async function runCell(ctx: CellContext): Promise<CellResult> {
   const trials: TrialResult[] = [];
   const failures: FailureReason[] = [];
   for (let trial = 1; trial <= scenario.trials && !signal.aborted; trial++) {
-    const attempt = await attemptTrial({ scenario, cell, cellIndex: index, trial, signal, emit });
+    const attempt = await attemptTrial({
+      scenario,
+      cell,
+      cellIndex: index,
+      trial,
+      signal,
+      emit,
+      controlToken,
+    });
     if (attempt.kind === "cancelled") break;
     if (attempt.kind === "unsupported" && trials.length === 0) {
       ctx.refused.set(refusedKey, attempt.reason);

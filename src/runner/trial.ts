@@ -45,6 +45,8 @@ export interface TrialContext {
   trial: number;
   signal: AbortSignal;
   emit: RunnerEventSink;
+  /** The fake API's control token (RunOptions.controlToken); default: a new random one. */
+  controlToken?: string | undefined;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialAttempt> {
     // chat keep the harness's heap small, so its GC pauses stay short under load.
     callLogCapacity: RUNNER_CALL_LOG_CAPACITY,
     messagesKeptPerChat: RUNNER_MESSAGES_KEPT_PER_CHAT,
+    ...(ctx.controlToken === undefined ? {} : { controlToken: ctx.controlToken }),
   });
   const token = `${BOT_ID_BASE + ctx.cellIndex * 1000 + trial}:tgbench-trial-${trial}`;
   // What the fake API sees the bot do from its start, for the account of a failure.
