@@ -91,6 +91,7 @@ describe("harness-cost verdict", () => {
       cpu: "cpu",
       cores: 2,
       loadAverage: { before: 1, after: 2 },
+      profiled: false,
     };
     const summary = {
       rows: [{ name: "inject", location: "src/runner/trial-probe.ts", selfMs: 12, share: 0.1 }],

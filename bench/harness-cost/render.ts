@@ -117,6 +117,8 @@ export interface HarnessCostContext {
   cpu: string;
   cores: number;
   loadAverage: { before: number; after: number };
+  /** Every step ran under the CPU profiler (the CPU figures include its cost). */
+  profiled: boolean;
 }
 
 export function renderHarnessCostMarkdown(
@@ -140,6 +142,9 @@ export function renderHarnessCostMarkdown(
     ...pairs.map((pair) => `| ${cells(pair).join(" | ")} |`),
     "",
     ...verdictLines(verdictOf(pairs)).map((line) => `- ${line}`),
+    ...(context.profiled
+      ? ["- every step ran under the CPU profiler: the CPU figures include its cost"]
+      : []),
     "",
   ];
   for (const { file, summary } of profiles) {

@@ -21,8 +21,8 @@
  * Prints per rate: harness and floor CPU µs/update, their ratio, whether each side kept up, and
  * then the highest sustained rate. Stepping stops after the first rate the harness does not
  * sustain. Writes results/<UTC stamp>-harness-cost/harness-cost.{json,md}; with --cpu-prof also
- * the harness steps' V8 CPU profiles there (profiles/) and their top self-time functions over the
- * measured window.
+ * every step's V8 CPU profile there (profiles/<side>-<rate>.cpuprofile, `node --cpu-prof`) and
+ * their top self-time functions over the measured window.
  *
  * Targets: harness/floor ≤ 1.5× at every rate from 100/s to the highest sustained; ≥ 5,000
  * updates/s sustained. Exit code 1 when a target is not met.
@@ -53,6 +53,8 @@ const DEFAULT_RATES = "100,1000,2000,3000,4000,5000,6000,7000,8000";
 const STEP_SLACK_MS = 60_000;
 const STARTUP_ALLOWANCE_MS = 30_000;
 const PROFILE_TOP = 15;
+const PROFILED_NOTE =
+  "note: both sides ran under the CPU profiler, so their figures include its cost; take the figures from a run without --cpu-prof";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SCRIPTS: Record<StepSide, string> = {
   harness: fileURLToPath(new URL("./harness-step.ts", import.meta.url)),
@@ -74,7 +76,7 @@ const args = yargs(hideBin(process.argv))
   .option("cpu-prof", {
     type: "boolean",
     default: false,
-    describe: "Profile the harness steps (node --cpu-prof)",
+    describe: "Profile every step (node --cpu-prof)",
   })
   .option("results-dir", {
     type: "string",
@@ -105,16 +107,15 @@ process.once("SIGINT", () => {
 
 /** Runs one step in a child process; its last stdout line is the result. */
 async function runStep(side: StepSide, settings: StepSettings): Promise<StepResult> {
-  const profile =
-    args["cpu-prof"] && side === "harness"
-      ? [
-          "--cpu-prof",
-          "--cpu-prof-dir",
-          profileDir,
-          "--cpu-prof-name",
-          `${side}-${settings.ratePerSecond}.cpuprofile`,
-        ]
-      : [];
+  const profile = args["cpu-prof"]
+    ? [
+        "--cpu-prof",
+        "--cpu-prof-dir",
+        profileDir,
+        "--cpu-prof-name",
+        `${side}-${settings.ratePerSecond}.cpuprofile`,
+      ]
+    : [];
   const child = spawn(
     process.execPath,
     [...profile, "--import", "tsx", SCRIPTS[side], ...stepArgs(settings)],
@@ -140,8 +141,8 @@ async function runStep(side: StepSide, settings: StepSettings): Promise<StepResu
   }
 }
 
-async function profileSummary(rate: number, window: StepResult["window"]): Promise<SelfTimeSummary> {
-  const text = await readFile(join(profileDir, `harness-${rate}.cpuprofile`), "utf8");
+async function profileSummary(file: string, window: StepResult["window"]): Promise<SelfTimeSummary> {
+  const text = await readFile(join(directory, file), "utf8");
   return topSelfTime(JSON.parse(text) as CpuProfile, { window, limit: PROFILE_TOP, root: ROOT });
 }
 
@@ -179,8 +180,11 @@ for (const [index, rate] of rates.entries()) {
     if (failure !== undefined) console.log(`  ${side} at ${rate}/s: ${failure}`);
   }
   if (args["cpu-prof"]) {
-    const summary = await profileSummary(rate, results.harness.window).catch(() => null);
-    if (summary !== null) profiles.push({ file: `profiles/harness-${rate}.cpuprofile`, summary });
+    for (const side of ["harness", "floor"] as const) {
+      const file = `profiles/${side}-${rate}.cpuprofile`;
+      const summary = await profileSummary(file, results[side]!.window).catch(() => null);
+      if (summary !== null) profiles.push({ file, summary });
+    }
   }
   if (!results.harness.sustained) break;
 }
@@ -189,6 +193,7 @@ const verdict = verdictOf(pairs);
 console.log("");
 console.log("floor = timer-paced bare undici webhook POST + the bot's JSON request to a bare fastify route");
 for (const line of verdictLines(verdict)) console.log(line);
+if (args["cpu-prof"]) console.log(PROFILED_NOTE);
 for (const { file, summary } of profiles) {
   const where = summary.windowed ? "measured window" : "whole process";
   console.log(
@@ -209,6 +214,7 @@ const context: HarnessCostContext = {
   cpu: cpus()[0]?.model.trim() ?? "unknown",
   cores: cpus().length,
   loadAverage: { before: loadBefore, after: loadavg()[0]! },
+  profiled: args["cpu-prof"],
 };
 await mkdir(directory, { recursive: true });
 for (const [file, text] of [

@@ -28,15 +28,16 @@ export function formatCallTime(us: number): string {
 const formatOps = (ops: number) => (Number.isFinite(ops) ? Math.round(ops).toLocaleString("en-US") : "–");
 const formatRme = (rme: number) => (Number.isFinite(rme) ? `±${rme.toFixed(2)}%` : "–");
 
-const COLUMNS = ["task", "ops/s", "mean", "p99", "rme", "samples"] as const;
+const COLUMNS = ["task", "ops/s", "mean", "p50", "p99", "rme", "samples"] as const;
 
 function cells(row: MicroRow): string[] {
   const task = `${row.suite} › ${row.task}${row.batch > 1 ? ` [×${row.batch}]` : ""}`;
-  if (row.error !== undefined) return [task, `FAILED: ${row.error}`, "", "", "", ""];
+  if (row.error !== undefined) return [task, `FAILED: ${row.error}`, "", "", "", "", ""];
   return [
     task,
     formatOps(row.opsPerSecond),
     formatCallTime(row.meanUs),
+    formatCallTime(row.p50Us),
     formatCallTime(row.p99Us),
     formatRme(row.rmePercent),
     String(row.samples),
@@ -57,7 +58,8 @@ export function renderMicroTable(rows: readonly MicroRow[]): string {
 const NOTES = [
   "Times are per call of the operation. `[×N]`: the task is timed N calls at a time (one call is",
   "too short for the clock), so each sample is the mean of N calls and p99 is a p99 of those means.",
-  "ops/s = 1 / mean. rme: tinybench's 95 % relative margin of error of the mean.",
+  "ops/s = 1 / mean. rme: tinybench's 95 % relative margin of error of the mean. On a busy machine",
+  "the mean (and ops/s) carries every pause the process suffered; p50 is the steadier figure.",
 ];
 
 export function renderMicroMarkdown(rows: readonly MicroRow[], context: MicroContext): string {
