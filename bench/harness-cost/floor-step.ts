@@ -113,11 +113,14 @@ const untilAnswered = (count: number, timeoutMs: number): Promise<boolean> => {
 // --- the bot ----------------------------------------------------------------------------------------
 const [cell] = cellsOf(scenario);
 const bot = new BotProcess(subjectLaunchSpec(scenario, cell!, TOKEN, `http://127.0.0.1:${port}`));
-const stopAll = async () => {
-  await Promise.all([bot.stop(BOT_STOP_GRACE_MS), app.close()]);
+let stopped: Promise<void> | undefined;
+const stopAll = (): Promise<void> => {
+  stopped ??= Promise.all([bot.stop(BOT_STOP_GRACE_MS), app.close()]).then(() => {});
+  return stopped;
 };
-process.once("SIGINT", () => void stopAll().then(() => process.exit(130)));
-process.once("SIGTERM", () => void stopAll().then(() => process.exit(143)));
+// Ctrl-C reaches this process twice (from the terminal and from run.ts): stop once, exit after.
+process.on("SIGINT", () => void stopAll().then(() => process.exit(130)));
+process.on("SIGTERM", () => void stopAll().then(() => process.exit(143)));
 
 let result: StepResult;
 try {

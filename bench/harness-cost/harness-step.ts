@@ -21,8 +21,9 @@ import {
 
 const settings = parseStepArgs(process.argv.slice(2));
 const controller = new AbortController();
-process.once("SIGINT", () => controller.abort());
-process.once("SIGTERM", () => controller.abort());
+// Ctrl-C reaches this process twice (from the terminal and from run.ts): every signal just aborts.
+process.on("SIGINT", () => controller.abort());
+process.on("SIGTERM", () => controller.abort());
 
 // The measured window starts 1 s before the first progress report and ends with the trial.
 let window: StepResult["window"] = null;

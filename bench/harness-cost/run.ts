@@ -100,13 +100,18 @@ const directory = runDirectory(args["results-dir"], "harness-cost", startedAt);
 const profileDir = join(directory, "profiles");
 const live = new Set<ChildProcess>();
 let stopping = false;
-process.once("SIGINT", () => {
-  stopping = true;
-  for (const child of live) child.kill("SIGINT");
-});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    stopping = true;
+    for (const child of live) child.kill(signal);
+  });
+}
 
-/** Runs one step in a child process; its last stdout line is the result. */
-async function runStep(side: StepSide, settings: StepSettings): Promise<StepResult> {
+/**
+ * Runs one step in a child process; its last stdout line is the result. Undefined when the run
+ * is being stopped (Ctrl-C) or the step printed no result (said on stderr).
+ */
+async function runStep(side: StepSide, settings: StepSettings): Promise<StepResult | undefined> {
   const profile = args["cpu-prof"]
     ? [
         "--cpu-prof",
@@ -137,7 +142,9 @@ async function runStep(side: StepSide, settings: StepSettings): Promise<StepResu
   try {
     return JSON.parse(last) as StepResult;
   } catch {
-    throw new Error(`${side} step at ${settings.ratePerSecond}/s printed no result (exit ${code})`);
+    if (!stopping)
+      console.error(`${side} step at ${settings.ratePerSecond}/s printed no result (exit ${code})`);
+    return undefined;
   }
 }
 
@@ -153,6 +160,7 @@ console.log(
 console.log(tableHeader());
 const pairs: RatePair[] = [];
 const profiles: { file: string; summary: SelfTimeSummary }[] = [];
+let failedStep = false;
 for (const [index, rate] of rates.entries()) {
   if (stopping) break;
   const settings: StepSettings = {
@@ -166,7 +174,10 @@ for (const [index, rate] of rates.entries()) {
   for (const side of order) {
     if (!stopping) results[side] = await runStep(side, settings);
   }
-  if (results.harness === undefined || results.floor === undefined) break;
+  if (results.harness === undefined || results.floor === undefined) {
+    if (!stopping) failedStep = true;
+    break;
+  }
   const pair: RatePair = {
     ratePerSecond: rate,
     first: order[0]!,
@@ -191,6 +202,7 @@ for (const [index, rate] of rates.entries()) {
 
 const verdict = verdictOf(pairs);
 console.log("");
+if (stopping) console.log("stopped by a signal: the results below are partial");
 console.log("floor = timer-paced bare undici webhook POST + the bot's JSON request to a bare fastify route");
 for (const line of verdictLines(verdict)) console.log(line);
 if (args["cpu-prof"]) console.log(PROFILED_NOTE);
@@ -226,4 +238,4 @@ for (const [file, text] of [
   await rename(`${path}.tmp`, path);
 }
 console.log(`\nwrote ${directory}/harness-cost.{json,md}`);
-process.exitCode = stopping ? 130 : verdict.rateMet && verdict.ratioMet ? 0 : 1;
+process.exitCode = stopping ? 130 : !failedStep && verdict.rateMet && verdict.ratioMet ? 0 : 1;
