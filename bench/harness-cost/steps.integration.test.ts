@@ -4,8 +4,12 @@ import { fileURLToPath } from "node:url";
 import { runProcess } from "../../src/testing/index.ts";
 import { type StepResult, type StepSide, stepArgs } from "./step.ts";
 
-/** A short, slow step: what matters is that each side measures, not how fast it is. */
-const SETTINGS = { ratePerSecond: 50, durationMs: 1_000, warmupUpdates: 20, drainTimeoutMs: 10_000 };
+/**
+ * A short, slow step: what matters is that each side measures, not how fast it is. Whether it
+ * kept up depends on the machine's speed, so it is not asserted; the drain ends as soon as every
+ * update is answered, and its long bound only gives a loaded machine time.
+ */
+const SETTINGS = { ratePerSecond: 50, durationMs: 1_000, warmupUpdates: 20, drainTimeoutMs: 60_000 };
 
 async function runStep(t: Parameters<typeof runProcess>[0], side: StepSide): Promise<StepResult> {
   const script = fileURLToPath(new URL(`./${side}-step.ts`, import.meta.url));
@@ -22,7 +26,6 @@ describe("harness-cost steps, each in its own process with the reference bot", (
       assert.equal(result.side, side);
       assert.equal(result.generated, 50);
       assert.equal(result.answered, 50);
-      assert.ok(result.sustained);
       assert.ok(result.cpuMs > 0 && result.cpuUsPerUpdate !== null && result.cpuUsPerUpdate > 0);
       assert.ok(result.window !== null && result.window.endUs > result.window.startUs);
     });
