@@ -4,7 +4,7 @@ import { runDirectory, writeJobSummary, writeReport } from "../report/writer.ts"
 import { QUICK_OVERRIDES } from "../runner/defaults.ts";
 import { runScenario } from "../runner/run.ts";
 import { type ResolvedScenario, resolveScenario, ScenarioError } from "../runner/scenario.ts";
-import { printProgress } from "./progress.ts";
+import { ProgressDisplay } from "./progress.ts";
 import { runOptions, scenarioOptionsFrom } from "./run-options.ts";
 import { UsageError } from "./usage-error.ts";
 import { TOOL_VERSION } from "./version.ts";
@@ -41,11 +41,12 @@ export const runCommand: CommandModule = {
     };
     process.on("SIGINT", onSigint);
     process.on("SIGTERM", onSigint);
+    const progress = new ProgressDisplay();
     try {
       const report = await runScenario(scenario, {
         signal: controller.signal,
         toolVersion: TOOL_VERSION,
-        emit: args.json ? undefined : (event) => printProgress(event),
+        emit: args.json ? undefined : (event) => progress.print(event),
         onProgress: async (partial) => {
           await writeReport(directory, partial);
         },

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { renderHtml } from "./html.ts";
+import { escapeHtml } from "./html-escape.ts";
 import {
   botExitedOutcome,
   CANCELLED,
@@ -26,7 +27,7 @@ describe("renderHtml", () => {
   test("puts the verdict first and has every section", () => {
     const verdict = computeVerdict(realisticReport());
     assert.ok(html.indexOf('id="verdict"') < html.indexOf('id="summary"'));
-    assert.ok(html.includes(verdict.headline.replaceAll("&", "&amp;")));
+    for (const b of verdict.bots) assert.ok(html.includes(escapeHtml(b.text)), b.bot);
     for (const id of ["summary", "latency", "over-time", "cost", "ledger", "scenario", "problems"]) {
       assert.match(html, new RegExp(`id="${id}"`), id);
     }

@@ -63,18 +63,21 @@ function subtitle(report: Report): string {
 }
 
 function verdictBox(verdict: Verdict): string {
-  const rates =
-    verdict.rates.length === 0
+  const bots =
+    verdict.bots.length === 0
+      ? `<p class="headline">${escapeHtml(verdict.headline)}</p>`
+      : `<p class="headline">Polling or webhook? The answer per bot:</p><ul class="answers">${verdict.bots
+          .map((b) => `<li data-bot="${escapeHtml(b.bot)}">${escapeHtml(b.text)}</li>`)
+          .join("")}</ul>`;
+  const rule =
+    verdict.rule === ""
       ? ""
-      : `<ul class="rates">${verdict.rates.map((r) => `<li>${escapeHtml(r.text)}</li>`).join("")}</ul>`;
+      : `<p class="rule"><strong>The rule this run shows:</strong> ${escapeHtml(verdict.rule)}</p>`;
   const caveats =
     verdict.caveats.length === 0
       ? ""
       : `<div class="caveats"><strong>Caveats</strong><ul>${verdict.caveats.map((c) => `<li>${escapeHtml(c)}</li>`).join("")}</ul></div>`;
-  return (
-    `<section class="verdict" id="verdict"><p class="headline">${escapeHtml(verdict.headline)}</p>${rates}</section>` +
-    caveats
-  );
+  return `<section class="verdict" id="verdict">${bots}${rule}</section>${caveats}`;
 }
 
 function toc(): string {

@@ -2,7 +2,7 @@ import { type CellResult, describeFailure, describeOutcome, type Report } from "
 import { type CellSummary, summarizeCell } from "./cell-summary.ts";
 import { cellLabel, formatBotCpu, formatBytes, formatCount, formatEstimate, formatShare } from "./figures.ts";
 import { FROM_ACTUAL_SEND_NOTE, LATENCY_NOTE } from "./notes.ts";
-import { computeVerdict } from "./verdict.ts";
+import { computeVerdict, type Verdict } from "./verdict.ts";
 
 /** At most this many lines under "Problems", so the job summary stays short. */
 const MAX_PROBLEM_LINES = 10;
@@ -19,12 +19,7 @@ export function renderMarkdown(report: Report): string {
   const lines: string[] = [];
   lines.push(`# tgbench: ${s.name}${report.partial ? " (partial: interrupted)" : ""}`);
   lines.push("");
-  lines.push(`**Verdict:** ${verdict.headline}`);
-  lines.push("");
-  const otherRates = verdict.rates.filter(
-    (r) => r.ratePerSecond !== verdict.leadRate || r.text !== r.summary,
-  );
-  if (otherRates.length > 0) lines.push(...otherRates.map((r) => `- ${r.text}`), "");
+  lines.push(...verdictLines(verdict));
   if (verdict.caveats.length > 0) lines.push(...verdict.caveats.map((c) => `> ⚠ ${c}`), "");
   if (s.description !== "") lines.push(s.description, "");
   lines.push(
@@ -97,3 +92,19 @@ function cellProblems(cell: CellResult): string[] {
 
 const firstLine = (text: string) => text.split("\n")[0] ?? "";
 const escapeCell = (text: string) => text.replaceAll("|", "\\|");
+
+/**
+ * The answer first: one line per bot under test, then the rule the run shows (or why nothing was
+ * measured). The terminal prints report.md, so it opens the same way.
+ */
+export function verdictLines(verdict: Verdict): string[] {
+  if (verdict.bots.length === 0) return [`**Verdict:** ${verdict.headline}`, ""];
+  return [
+    "**Polling or webhook? The answer per bot:**",
+    "",
+    ...verdict.bots.map((b) => `- ${b.text}`),
+    "",
+    `**The rule this run shows:** ${verdict.rule}`,
+    "",
+  ];
+}
