@@ -25,6 +25,7 @@ export const runCommand: CommandModule = {
       if (error instanceof ScenarioError) throw new UsageError(error.message);
       throw error;
     }
+    const render = args.traffic === undefined ? {} : { trafficPerDay: [args.traffic].flat() as number[] };
     const directory = runDirectory(args["results-dir"], scenario.name + (args.quick ? "-quick" : ""));
     const controller = new AbortController();
     let interrupts = 0;
@@ -48,16 +49,16 @@ export const runCommand: CommandModule = {
         toolVersion: TOOL_VERSION,
         emit: args.json ? undefined : (event) => progress.print(event),
         onProgress: async (partial) => {
-          await writeReport(directory, partial);
+          await writeReport(directory, partial, render);
         },
       });
       if (controller.signal.aborted) report.partial = true;
-      const files = await writeReport(directory, report);
-      await writeJobSummary(report);
+      const files = await writeReport(directory, report, render);
+      await writeJobSummary(report, process.env, render);
       if (args.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
       } else {
-        process.stdout.write(`\n${renderMarkdown(report)}\n`);
+        process.stdout.write(`\n${renderMarkdown(report, render)}\n`);
         process.stderr.write(`Reports: ${files.join(", ")}\n`);
       }
       // Unsupported cells (a bot without that mode) are not failures; a bot that failed to start,

@@ -3,9 +3,11 @@ import { summarizeCell } from "./cell-summary.ts";
 import { cpuCharts } from "./charts/cell-charts.ts";
 import { decisionCharts } from "./charts/decision-map.ts";
 import { chartFigures, chartRuntime } from "./charts/html-charts.ts";
+import type { RenderOptions } from "./defaults.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { ledgerTable, problemsList, scenarioFacts, summaryTable } from "./html-tables.ts";
 import { REPORT_CSS } from "./html-theme.ts";
+import { monthlyCostHtml } from "./monthly-cost-table.ts";
 import { emphasisToHtml, FROM_ACTUAL_SEND_NOTE, LATENCY_NOTE, SUSTAINED_NOTE } from "./notes.ts";
 import { computeVerdict, type Verdict } from "./verdict.ts";
 
@@ -15,7 +17,7 @@ import { computeVerdict, type Verdict } from "./verdict.ts";
  * table, the charts, the ledger, and the scenario and machine. Every string taken from the report
  * is escaped. Pure: report in, text out.
  */
-export function renderHtml(report: Report): string {
+export function renderHtml(report: Report, options: RenderOptions = {}): string {
   const summaries = report.cells.map(summarizeCell);
   const measured = summaries.filter((s) => s.status === "measured");
   const decision = decisionCharts(report);
@@ -37,6 +39,7 @@ export function renderHtml(report: Report): string {
     `<h2 id="decision">Decision map, per bot and network distance</h2>`,
     `<p class="note">Hover a chart for its values; click a legend entry to switch its series off or on.</p>`,
     `<div class="charts">${none(chartFigures(decision))}</div>`,
+    monthlyCostHtml(report, options),
     `<h2 id="cost">Bot CPU, per bot</h2>`,
     `<div class="charts">${none(chartFigures(cpu))}</div>`,
     problemsList(report),
@@ -86,6 +89,7 @@ function toc(): string {
   const links: Array<[string, string]> = [
     ["summary", "Results"],
     ["decision", "Decision map"],
+    ["month", "A month's cost"],
     ["cost", "Bot CPU"],
     ["ledger", "Ledger"],
     ["scenario", "Scenario and machine"],

@@ -1,6 +1,8 @@
 import { type CellResult, describeFailure, describeOutcome, type Report } from "../results/index.ts";
 import { type CellSummary, summarizeCell } from "./cell-summary.ts";
+import type { RenderOptions } from "./defaults.ts";
 import { cellLabel, formatBotCpu, formatBytes, formatCount, formatEstimate, formatShare } from "./figures.ts";
+import { monthlyCostMarkdown } from "./monthly-cost-table.ts";
 import { FROM_ACTUAL_SEND_NOTE, LATENCY_NOTE } from "./notes.ts";
 import { computeVerdict, type Verdict } from "./verdict.ts";
 
@@ -13,7 +15,7 @@ const MAX_PROBLEM_LINES = 10;
  * per cell. Pure: report in, text out. Latency is that of all a cell's updates (its trials'
  * histograms merged) with a confidence interval; the other figures are medians over its trials.
  */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(report: Report, options: RenderOptions = {}): string {
   const s = report.scenario;
   const verdict = computeVerdict(report);
   const lines: string[] = [];
@@ -35,6 +37,7 @@ export function renderMarkdown(report: Report): string {
   lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const summary of report.cells.map(summarizeCell)) lines.push(tableRow(summary));
   lines.push("");
+  lines.push(...monthlyCostMarkdown(report, options));
   const problems = problemLines(report);
   if (problems.length > 0) lines.push("## Problems", "", ...problems, "");
   lines.push(

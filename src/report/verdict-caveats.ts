@@ -111,6 +111,11 @@ export function ratesWords(rates: readonly number[]): string {
 /** Why nothing was measured: the cells by what became of them. */
 export function nothingMeasured(summaries: readonly CellSummary[]): string {
   if (summaries.length === 0) return "Nothing was measured: the report has no cells.";
+  const cut = summaries.filter((s) => s.status === "interrupted" && s.trials.length > 0);
+  if (cut.length > 0 && cut.length === summaries.filter((s) => s.status !== "unsupported").length) {
+    // The table shows what the stopped trials measured: say that, not "nothing".
+    return `The run was interrupted before a trial finished: the figures below are what ${cut.length === 1 ? "its trial" : `${cut.length} cells' trials`} measured until then, too little to compare modes.`;
+  }
   const counts = new Map<string, number>();
   for (const s of summaries) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
   const words: Record<string, string> = {

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { cellKeptUp } from "../results/index.ts";
-import { fixtureCell, fixtureReport, fixtureTrial, realisticReport, unsupported } from "./report-fixtures.ts";
+import {
+  CANCELLED,
+  fixtureCell,
+  fixtureReport,
+  fixtureTrial,
+  realisticReport,
+  unsupported,
+} from "./report-fixtures.ts";
 import { computeVerdict } from "./verdict.ts";
 
 /** A bot's cell: `updates` answered updates with p50 `p50Us`, one trial of 4 s. */
@@ -89,6 +96,18 @@ describe("verdict", () => {
     assert.equal(v.bots.length, 0);
     assert.match(v.headline, /^Nothing was measured: 1 cell unsupported\.$/);
     assert.match(computeVerdict(fixtureReport([])).headline, /the report has no cells/);
+  });
+
+  test("an interrupted run whose only trial was cut short does not say nothing was measured", () => {
+    const cut = fixtureCell("a", "long-polling", 20, [
+      fixtureTrial("long-polling", 20, { outcome: CANCELLED }),
+    ]);
+    const v = computeVerdict(fixtureReport([cut], { partial: true }));
+    assert.doesNotMatch(v.headline, /Nothing was measured/);
+    assert.match(
+      v.headline,
+      /interrupted before a trial finished: the figures below are what its trial measured/,
+    );
   });
 
   test("one mode only: no rule, and the advice to measure two", () => {

@@ -8,7 +8,6 @@ import { pooledTrials } from "../../results/index.ts";
 import { MODE_ORDER } from "../answer.ts";
 import { cellNetwork, networkWords } from "../cell-network.ts";
 import type { CellSummary } from "../cell-summary.ts";
-import { cellEvidence } from "../evidence.ts";
 import { modeWords } from "../figures.ts";
 import { modeColor } from "../html-theme.ts";
 import { alignTo, type ChartSpec, type SeriesSpec } from "./chart-spec.ts";
