@@ -46,6 +46,18 @@ describe("usage errors get one line and exit code 2, never a stack trace", () =>
       /cannot read timeline/,
     ],
     ["a bad port for serve", ["serve", "--port", "70000"], /--port must be an integer in 0\.\.65535/],
+    [
+      "two bots with one label",
+      ["run", "--bot-command", "a=node x.js", "--bot-command", "a=node y.js"],
+      /two bots are called "a"/,
+    ],
+    [
+      "a custom bot named like a built-in",
+      ["run", "--bot-command", "reference=node x.js"],
+      /name of a built-in bot/,
+    ],
+    ["an unknown mode in a label", ["run", "--bot-command", "a:long=node x.js"], /unknown mode "long"/],
+    ["an unknown webhook front", ["run", "--webhook-front", "nginx"], /Invalid values:[\s\S]*nginx/],
   ];
   for (const [what, args, message] of cases) {
     test(`${what}`, async (t) => {
@@ -159,5 +171,72 @@ describe("tgbench serve", () => {
     assert.equal((await serve.exited).code, 0);
     await serve.closed;
     assert.match(serve.stdout(), /Stopped\./);
+  });
+});
+
+const FIXTURE_BOT = fileURLToPath(new URL("../../bench/bots/fixtures/fixture-bot.mjs", import.meta.url));
+
+describe("a bot that misbehaves", () => {
+  test("fails the run (exit 1) and every format says why, with unmatched and duplicate columns", async (t) => {
+    const resultsDir = mkdtempSync(join(tmpdir(), "tgbench-twice-"));
+    t.after(() => rmSync(resultsDir, { recursive: true, force: true }));
+    const result = await tgbench(
+      t,
+      "run",
+      "--bot-command",
+      `twice=node ${FIXTURE_BOT} reply-twice`,
+      "--mode",
+      "long-polling",
+      "--arrival",
+      "constant",
+      "--rate",
+      "10",
+      "--duration",
+      "1",
+      "--warmup-updates",
+      "1",
+      "--results-dir",
+      resultsDir,
+    );
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /\d+ unmatched, 10 duplicate replies, .*FAILED\n\s+duplicate replies: 10 replies/,
+    );
+    assert.match(result.stdout, /\| bot · mode · rate \| answered \| unmatched \| duplicates \|/);
+    assert.match(
+      result.stdout,
+      /\| twice · long-polling · 10\/s \| ✗ failed: duplicate replies: 10 replies .* \| \d+ \| 10 \|/,
+    );
+    const [run] = readdirSync(resultsDir);
+    const html = readFileSync(join(resultsDir, run!, "report.html"), "utf8");
+    assert.match(html, /<th>unmatched<\/th><th>duplicates<\/th>/);
+    assert.match(html, /failed: duplicate replies: 10 replies/);
+    const report = JSON.parse(readFileSync(join(resultsDir, run!, "report.json"), "utf8"));
+    assert.equal(report.partial, false, "the final write is not partial");
+    assert.equal(report.cells[0].reasons[0].kind, "duplicate-replies");
+  });
+
+  test("that never becomes ready is waited for with a line every few seconds, up to --start-timeout", async (t) => {
+    const resultsDir = mkdtempSync(join(tmpdir(), "tgbench-sleeper-"));
+    t.after(() => rmSync(resultsDir, { recursive: true, force: true }));
+    const result = await tgbench(
+      t,
+      "run",
+      "--bot-command",
+      "sleeper=sleep 1000",
+      "--mode",
+      "long-polling",
+      "--start-timeout",
+      "6",
+      "--results-dir",
+      resultsDir,
+    );
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /trial 1: waiting \d s for a getUpdates the fake API accepts; the fake API saw no call\n/,
+    );
+    assert.match(result.stderr, /not ready after 6000 ms \(waiting for a getUpdates the fake API accepts\)/);
   });
 });

@@ -50,9 +50,9 @@ describe("progress display", () => {
   test("a trial that answered everything late says it did not keep up, not ok", () => {
     const d = display();
     const behind = fixtureTrial("long-polling", 20, { generated: 590, answered: 500 });
-    d.progress.print({ type: "trial-end", cell, trial: 1, result: behind });
+    d.progress.print({ type: "trial-end", cell, trial: 1, result: behind, failures: [] });
     const kept = fixtureTrial("long-polling", 20, { generated: 80 });
-    d.progress.print({ type: "trial-end", cell, trial: 2, result: kept });
+    d.progress.print({ type: "trial-end", cell, trial: 2, result: kept, failures: [] });
     assert.match(d.text(), /trial 1: 500\/590 answered, .*did not keep up \(90 of 590 unanswered\)$/m);
     assert.match(d.text(), /trial 2: 80\/80 answered, .*kept up$/m);
     assert.doesNotMatch(d.text(), /\bok\b/);

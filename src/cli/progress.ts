@@ -1,5 +1,5 @@
 import { cellLabel, formatCount, formatUs } from "../report/figures.ts";
-import { describeOutcome, failureDetail, fellBehindBecause } from "../results/index.ts";
+import { describeOutcome, describeStop, failureDetail, fellBehindBecause } from "../results/index.ts";
 import type { RunnerEvent } from "../runner/events.ts";
 
 /** A clock for elapsed time, ms (injectable for tests). */
@@ -67,31 +67,56 @@ export class ProgressDisplay {
           );
         }
         break;
+      case "bot-waiting":
+        if (tty) out.write("\r\x1b[2K");
+        out.write(
+          `    trial ${event.trial}: waiting ${Math.round(event.waitedMs / 1000)} s for ${event.waitingFor}; ` +
+            `the fake API saw ${event.seen}${event.errors > 0 ? ` (${event.errors} API errors)` : ""}\n`,
+        );
+        break;
       case "trial-end": {
         if (tty) out.write("\r\x1b[2K");
         const r = event.result;
         const behind = fellBehindBecause(r);
+        // Whether it kept up: the one definition (src/results/kept-up.ts), as in the tables and the verdict.
         const status =
-          r.outcome.kind !== "completed"
-            ? `stopped: ${describeOutcome(r.outcome)}`
-            : behind === null
-              ? "kept up"
-              : `did not keep up (${behind})`;
+          event.failures.length > 0
+            ? "FAILED"
+            : r.outcome.kind !== "completed"
+              ? `stopped: ${describeOutcome(r.outcome)}`
+              : behind === null
+                ? "kept up"
+                : `did not keep up (${behind})`;
         out.write(
           `    trial ${event.trial}: ${formatCount(r.ledger.answered, 0)}/${formatCount(r.ledger.generated, 0)} answered, ` +
-            `p50 ${formatUs(r.latency.endToEnd.p50Us)}, p99 ${formatUs(r.latency.endToEnd.p99Us)}, ` +
+            `${formatCount(r.matching.unmatched, 0)} unmatched, ${formatCount(r.matching.duplicates, 0)} duplicate replies, ` +
+            (r.latency.endToEnd.count === 0
+              ? "no latency, "
+              : `p50 ${formatUs(r.latency.endToEnd.p50Us)}, p99 ${formatUs(r.latency.endToEnd.p99Us)}, `) +
             `${formatCount(r.requests.perAnsweredUpdate.requests, 2)} requests/update, ${status}\n`,
         );
+        for (const failure of event.failures) out.write(`${indent(failureDetail(failure), "      ")}\n`);
+        const stop = r.behaviour?.stop;
+        const note = stop === undefined || stop === null ? null : describeStop(stop);
+        if (note !== null) out.write(`      note: the bot ${note}\n`);
         break;
       }
       case "notice":
         out.write(`${event.message}\n`);
         break;
       case "trial-failed":
-        out.write(`    trial ${event.trial} failed: ${failureDetail(event.reason)}\n`);
+        out.write(
+          `    trial ${event.trial} failed: ${indent(failureDetail(event.reason), "      ").trimStart()}\n`,
+        );
         break;
       default:
         break;
     }
   }
 }
+
+const indent = (text: string, prefix: string) =>
+  text
+    .split("\n")
+    .map((line) => prefix + line)
+    .join("\n");

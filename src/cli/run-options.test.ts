@@ -29,6 +29,16 @@ describe("tgbench run's options", () => {
     });
   });
 
+  test("--bot-command alone measures the custom bot alone; with --bot, beside it", () => {
+    assert.deepEqual(parse(["--bot-command", "mine=node bot.mjs"]), {
+      ...DEFAULT,
+      bots: [],
+      description: "",
+      botCommands: ["mine=node bot.mjs"],
+    });
+    assert.deepEqual(parse(["--bot", "grammy", "--bot-command", "mine=node bot.mjs"]).bots, ["grammy"]);
+  });
+
   test("--quick shortens the same sweep", () => {
     assert.deepEqual(parse(["--quick"]), { ...DEFAULT, ...QUICK_OVERRIDES });
   });

@@ -3,7 +3,7 @@ import { ARRIVAL_PROCESSES } from "../generator/index.ts";
 import { REPORT_DEFAULTS } from "../report/defaults.ts";
 import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from "../runner/defaults.ts";
 import { MODE_NAMES } from "../runner/modes.ts";
-import type { ScenarioOptions } from "../runner/scenario.ts";
+import { type ScenarioOptions, WEBHOOK_FRONTS } from "../runner/scenario.ts";
 import { NAMED_SCENARIOS } from "../runner/scenario-registry.ts";
 import { BUILT_IN_SUBJECTS } from "../subjects/registry.ts";
 import { numberFlag, secondsFlag } from "./flag-values.ts";
@@ -40,8 +40,11 @@ export function runOptions<T>(y: Argv<T>) {
       defaultDescription: shown("bots"),
     })
     .option("bot-command", {
-      type: "string",
-      describe: "Any other bot: a shell command (env contract in docs/bot-contract.md); replaces --bot",
+      type: "array",
+      string: true,
+      describe:
+        'Any other bot, beside the --bot ones (repeat it for several): "label=command", or "label:polling=…" ' +
+        "to declare its modes; run by sh -c (env contract in docs/bot-contract.md)",
     })
     .option("mode", {
       type: "array",
@@ -127,6 +130,20 @@ export function runOptions<T>(y: Argv<T>) {
       describe: "Wait this long for the last replies",
       defaultDescription: shown("drainTimeoutMs", ms),
     })
+    .option("start-timeout", {
+      type: "string",
+      coerce: secondsFlag("start-timeout", 600),
+      describe: "Seconds a bot may take to become ready and to answer its warm-up",
+      defaultDescription: shown("startupTimeoutMs", seconds),
+    })
+    .option("webhook-front", {
+      type: "string",
+      choices: WEBHOOK_FRONTS,
+      describe:
+        "What is in front of a webhook bot: nothing (direct, as telegram-bot-api) or a reverse proxy on " +
+        "127.0.0.1 (proxy, as nginx in production: for frameworks that set the webhook before they listen)",
+      defaultDescription: shown("webhookFront"),
+    })
     .option("users", {
       ...n("users", "users"),
       describe: "Simulated users",
@@ -157,7 +174,7 @@ export function runOptions<T>(y: Argv<T>) {
       "$0 run --bot aiogram --rate 0.0167 1 200",
       "aiogram alone at one update a minute, 1/s and 200/s",
     )
-    .example("$0 run --bot-command 'node my-bot.mjs' --mode long-polling webhook", "your own bot")
+    .example("$0 run --bot grammy --bot-command 'mine=node my-bot.mjs'", "your own bot beside grammY")
     .example("$0 run --traffic 5000", "and cost a month at 5000 updates a day");
 }
 
@@ -168,7 +185,7 @@ const FLAG_TO_OPTION: ReadonlyArray<
   readonly [flag: string, option: keyof ScenarioOptions, convert?: (v: never) => unknown]
 > = [
   ["bot", "bots"],
-  ["bot-command", "botCommand"],
+  ["bot-command", "botCommands"],
   ["mode", "modes"],
   ["rate", "ratesPerSecond"],
   ["arrival", "arrival"],
@@ -185,11 +202,17 @@ const FLAG_TO_OPTION: ReadonlyArray<
   ["handler-delay-ms", "handlerDelayMs"],
   ["anti-busy-loop", "antiBusyLoop"],
   ["drain-timeout-ms", "drainTimeoutMs"],
+  ["start-timeout", "startupTimeoutMs", (seconds: number) => seconds * 1000],
+  ["webhook-front", "webhookFront"],
   ["users", "users"],
   ["groups", "groups"],
 ];
 
-/** Command-line flags → scenario options (flags win over `--quick`, which wins over the named scenario). */
+/**
+ * Command-line flags → scenario options (flags win over `--quick`, which wins over the named
+ * scenario, `default` when none is named). `--bot-command` without `--bot` replaces the scenario's
+ * built-in bots.
+ */
 export function scenarioOptionsFrom(
   args: RunArgs,
   quickOverrides: Readonly<ScenarioOptions>,
@@ -200,5 +223,8 @@ export function scenarioOptionsFrom(
     const value = (args as Record<string, unknown>)[flag];
     if (value !== undefined) flags[option] = convert === undefined ? value : convert(value as never);
   }
-  return { ...named, ...(args.quick ? quickOverrides : {}), ...(flags as ScenarioOptions) };
+  // --bot-command without --bot measures the custom bots alone (with the scenario's modes and rates).
+  const replaced =
+    flags.botCommands !== undefined && flags.bots === undefined ? { bots: [], description: "" } : {};
+  return { ...named, ...(args.quick ? quickOverrides : {}), ...replaced, ...(flags as ScenarioOptions) };
 }

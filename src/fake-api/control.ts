@@ -115,6 +115,15 @@ export class FakeApiControl {
     return webhookInfo(this.#telegram.bot(token));
   }
 
+  /**
+   * Switches Telegram's anti-busy-loop hold (the `antiBusyLoop` option) on or off from now on. The
+   * runner turns it off while it stops a bot, so that the confirming getUpdates many frameworks
+   * send on the way out is answered at once instead of after 3 s; nothing then is measured.
+   */
+  setAntiBusyLoop(enabled: boolean): void {
+    this.#telegram.options.antiBusyLoop = enabled;
+  }
+
   /** Zeroes counters and empties call logs, for one bot or all. Queues and webhooks stay. */
   reset(token?: string): void {
     if (token !== undefined) this.#telegram.bot(token).resetCounters();

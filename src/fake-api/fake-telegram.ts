@@ -150,7 +150,13 @@ export class FakeTelegram {
     receivedAtMs: number,
     outcome: CallOutcome,
   ): CallOutcome {
-    if (!outcome.ok) this.#countError(bot, outcome.error);
+    if (!outcome.ok) {
+      this.#countError(bot, outcome.error);
+      if (this.events.listenerCount("apiError") > 0) {
+        const { errorCode, description } = outcome.error;
+        this.events.emit("apiError", { botId: bot.id, method, errorCode, description, atMs: monotonicMs() });
+      }
+    }
     const stored = bot.callLog.add(method, params, via, receivedAtMs, outcome.ok ? undefined : outcome.error);
     if (this.events.listenerCount("call") > 0)
       this.events.emit("call", { botId: bot.id, record: callRecord(stored) });

@@ -4,6 +4,7 @@ import { cpuCharts } from "./charts/cell-charts.ts";
 import { decisionCharts } from "./charts/decision-map.ts";
 import { chartFigures, chartRuntime } from "./charts/html-charts.ts";
 import type { RenderOptions } from "./defaults.ts";
+import { behaviourSection } from "./html-behaviour.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { ledgerTable, problemsList, scenarioFacts, summaryTable } from "./html-tables.ts";
 import { REPORT_CSS } from "./html-theme.ts";
@@ -28,7 +29,7 @@ export function renderHtml(report: Report, options: RenderOptions = {}): string 
   const verdict = computeVerdict(report);
   const title = `tgbench: ${report.scenario.name}`;
   const sections = [
-    `<h1>${escapeHtml(title)}${report.partial ? ' <span class="badge">partial: interrupted</span>' : ""}</h1>`,
+    `<h1>${escapeHtml(title)}${report.partial ? ' <span class="badge">partial: interrupted or not finished</span>' : ""}</h1>`,
     `<p class="subtitle">${escapeHtml(subtitle(report))}</p>`,
     report.scenario.description === "" ? "" : `<p>${escapeHtml(report.scenario.description)}</p>`,
     verdictBox(verdict),
@@ -43,6 +44,7 @@ export function renderHtml(report: Report, options: RenderOptions = {}): string 
     `<h2 id="cost">Bot CPU, per bot</h2>`,
     `<div class="charts">${none(chartFigures(cpu))}</div>`,
     problemsList(report),
+    behaviourSection(report),
     `<h2 id="ledger">Ledger</h2>`,
     `<p class="note">Where every generated update ended up: generated = not injected + filtered + answered + delivered but unanswered + pending + expired + dropped. An unbalanced ledger means updates were lost or counted twice, and fails the run.</p>`,
     ledgerTable(report),

@@ -20,7 +20,7 @@ export function verdictCaveats(
   if (report.partial) {
     const planned = s.subjects.length * s.modes.length * s.ratesPerSecond.length;
     caveats.push(
-      `The run was interrupted: ${summaries.length} of ${planned} cells ran; the verdict covers those.`,
+      `The run was interrupted, or had not finished when this was written: ${summaries.length} of ${planned} cells ran; the verdict covers those.`,
     );
   }
   const failed = summaries.filter((x) => x.status === "failed");

@@ -33,7 +33,11 @@ export function runDirectory(resultsDir: string, scenarioName: string, at = new 
   return join(resultsDir, `${stamp}-${safeName}`);
 }
 
-/** Writes every format atomically (write + rename), so a crash never leaves half a file. */
+/**
+ * Writes every format atomically (write + rename), so a crash never leaves half a file. The
+ * reports a run writes after each cell are marked `partial` by the runner until its final write,
+ * so a report left by a killed run says it is incomplete.
+ */
 export async function writeReport(
   directory: string,
   report: Report,

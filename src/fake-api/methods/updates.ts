@@ -44,6 +44,9 @@ export function getUpdates(ctx: MethodContext): Update[] | Promise<Update[]> {
   applyAllowedUpdates(bot, params);
 
   const nowMs = performance.now();
+  if (telegram.events.listenerCount("poll") > 0) {
+    telegram.events.emit("poll", { botId: bot.id, offset, limit, timeoutSeconds, atMs: nowMs });
+  }
   if (telegram.options.antiBusyLoop && offset === bot.previousPollOffset) {
     const sincePreviousMs = nowMs - bot.previousPollStartMs;
     if (
