@@ -9,6 +9,7 @@ import {
 import { trialNotes, webhookFrontCosts } from "./behaviour-notes.ts";
 import { type CellSummary, summarizeCell } from "./cell-summary.ts";
 import type { RenderOptions } from "./defaults.ts";
+import { cellEvidence, evidenceWords } from "./evidence.ts";
 import {
   cellLabel,
   formatBotCpu,
@@ -50,9 +51,9 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
   lines.push("## Results");
   lines.push("");
   lines.push(
-    "| bot · mode · rate | answered | unmatched | duplicates | p50 | p99 | p99.9 | p99 from actual send | requests / update | empty getUpdates (measured / model) | empty / hour | bot CPU / update | bot peak RSS |",
+    "| bot · mode · rate | answered | unmatched | duplicates | p50 | p99 | p99.9 | p99 from actual send | requests / update | empty getUpdates (measured / model) | empty / hour | bot CPU / update | bot peak RSS | measured |",
   );
-  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const summary of report.cells.map(summarizeCell)) lines.push(tableRow(summary));
   lines.push("");
   lines.push(...monthlyCostMarkdown(report, options));
@@ -75,7 +76,7 @@ function tableRow(s: CellSummary): string {
     cell.trials.length === 0 ? ["", ""] : [String(s.unmatchedReplies), String(s.duplicateReplies)];
   if (cell.trials.length === 0 || s.status === "failed") {
     const why = s.status === "unsupported" ? "skipped" : s.status === "failed" ? "✗ failed" : s.status;
-    return `| ${escapeCell(s.label)} | ${why}: ${escapeCell(firstLine(s.reason ?? ""))} | ${replies.join(" | ")} | | | | | | | | | |`;
+    return `| ${escapeCell(s.label)} | ${why}: ${escapeCell(firstLine(s.reason ?? ""))} | ${replies.join(" | ")} | | | | | | | | | | |`;
   }
   const answered = `${formatCount(s.answered, 0)}/${formatCount(s.generated, 0)}${s.unbalancedTrials === 0 ? "" : " ⚠"}`;
   const measuredEmpty = cell.mode === "webhook" ? "0 (no polls)" : formatShare(s.emptyShare);
@@ -92,6 +93,7 @@ function tableRow(s: CellSummary): string {
     formatCount(s.emptyPerHour, 0),
     formatBotCpu(s.botCpu),
     formatBytes(s.botPeakRssBytes),
+    evidenceWords(cellEvidence(s)),
   ];
   return `| ${escapeCell(s.label)} | ${figures.join(" | ")} |`;
 }
