@@ -159,9 +159,14 @@ describe("tgbench serve", () => {
     );
     assert.ok(root !== undefined);
     assert.doesNotMatch(root, /\/$/, "no trailing slash");
+    const [, controlToken] = await serve.waitForOutput(
+      /control token: ([0-9a-f]{32})\n/,
+      "the control token to be printed",
+    );
+    assert.ok(controlToken !== undefined);
     const injected = await fetch(`${root}/__tgbench/bots/123:abc/messages`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", "x-tgbench-control-token": controlToken },
       body: JSON.stringify({ text: "hello", from: { id: 1001 } }),
     });
     assert.equal(injected.status, 200);

@@ -108,7 +108,7 @@ export class FakeApiControl {
   }
 
   counters(token: string): BotCounters {
-    return snapshotCounters(this.#telegram.bot(token).counters);
+    return snapshotCounters(this.#telegram.bot(token).currentCounters());
   }
 
   webhookInfo(token: string): WebhookInfo {
@@ -124,10 +124,14 @@ export class FakeApiControl {
     this.#telegram.options.antiBusyLoop = enabled;
   }
 
-  /** Zeroes counters and empties call logs, for one bot or all. Queues and webhooks stay. */
+  /** Zeroes counters and empties call logs, for one bot or all (released bots' kept counters too). Queues and webhooks stay. */
   reset(token?: string): void {
-    if (token !== undefined) this.#telegram.bot(token).resetCounters();
-    else for (const bot of this.#telegram.bots()) bot.resetCounters();
+    if (token !== undefined) {
+      this.#telegram.bot(token).resetCounters();
+      return;
+    }
+    for (const bot of this.#telegram.bots()) bot.resetCounters();
+    this.#telegram.registry.forgetReleased();
   }
 
   /** Messages a chat holds, for tests and the runner's reply matching. */

@@ -33,20 +33,6 @@ describe("runner events", () => {
     assert.equal(polls[0]?.botId, 123456);
   });
 
-  test("no poll for a getUpdates answered with an error (bad parameters, or a webhook is set)", async (t) => {
-    const api = new FakeApi();
-    t.after(() => api.close());
-    const polls = recorder(api, "poll");
-    const errors = recorder(api, "apiError");
-    const bad = await call(api, "getUpdates", { allowed_updates: "not a list" });
-    assert.equal(bad.status, 400);
-    assert.equal(polls.length, 0);
-    assert.deepEqual(
-      errors.map((e) => [e.method, e.errorCode, e.description]),
-      [["getupdates", 400, bad.body.description]],
-    );
-  });
-
   test("apiError carries Telegram's description, for any method", async (t) => {
     const api = new FakeApi();
     t.after(() => api.close());
