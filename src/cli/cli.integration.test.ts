@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, type TestContext, test } from "node:test";
@@ -15,7 +15,28 @@ describe("usage errors get one line and exit code 2, never a stack trace", () =>
   const cases: Array<[string, string[], RegExp]> = [
     ["an unknown command", ["frob"], /Unknown argument: frob/],
     ["no command", [], /Name a command/],
-    ["an unknown bot", ["run", "--bot", "nobot"], /Invalid values:[\s\S]*nobot/],
+    [
+      "an unknown bot: one line with the hint",
+      ["run", "--bot", "nobot"],
+      /^tgbench: unknown bot "nobot"; choose from reference, .* or use --bot-command\n$/,
+    ],
+    [
+      "a rate that is not a number, echoed as typed",
+      ["run", "--rate", "abc"],
+      /^tgbench: --rate: "abc" is not a number \(updates per second\)\n$/,
+    ],
+    ["a second rate that is not a number", ["run", "--rate", "1", "2x"], /--rate: "2x" is not a number/],
+    [
+      "a negative duration, in seconds as given",
+      ["run", "--duration", "-1"],
+      /^tgbench: --duration must be more than 0 and at most 3600 seconds, got -1\n$/,
+    ],
+    ["trials that are not a number", ["run", "--trials", "many"], /--trials: "many" is not a number/],
+    [
+      "a traffic that is not a number",
+      ["report", "x", "--traffic", "lots"],
+      /--traffic: "lots" is not a number \(updates per day\)/,
+    ],
     ["a negative rate", ["run", "--rate", "-5"], /rate must be a number in \(0, 100000\], got -5/],
     ["zero trials", ["run", "--trials", "0"], /trials must be an integer in 1\.\.100, got 0/],
     ["replay without a timeline", ["run", "--arrival", "replay"], /arrival replay needs --timeline <file>/],
@@ -98,7 +119,7 @@ describe("Ctrl-C during a run", () => {
       ],
       { env: { ...process.env, TGBENCH_CONTROL_TOKEN: CONTROL_TOKEN } },
     );
-    await run.waitForOutput(/\[1\/1\]/, "the cell to start", "stderr");
+    await run.waitForOutput(/\[1\/1 · \d+:\d\d elapsed\]/, "the cell to start", "stderr");
     await measuredRunBegun(run.pid);
     run.signal("SIGINT");
     const { code } = await run.exited;
@@ -109,7 +130,33 @@ describe("Ctrl-C during a run", () => {
     assert.equal(report.partial, true);
     assert.equal(report.cells.length, 1);
     assert.equal(report.cells[0].trials.length, 1, "the interrupted trial is reported");
-    assert.ok(existsSync(join(resultsDir, dir, "report.md")));
+    const markdown = readFileSync(join(resultsDir, dir, "report.md"), "utf8");
+    assert.doesNotMatch(
+      markdown,
+      /Nothing was measured/,
+      "the summary agrees with the table of measured figures",
+    );
+    assert.match(markdown, /^\| reference · long-polling · 20\/s \| \d+\/\d+/m, "the table has the figures");
+  });
+});
+
+describe("help", () => {
+  test("wraps at word boundaries and shows defaults and examples", async (t) => {
+    const top = await tgbench(t, "--help");
+    assert.equal(top.code, 0, top.stderr);
+    assert.match(top.stdout, /results\/<timestamp>-<scenario>\//, "a long word is never split");
+    assert.match(top.stdout, /report\.json\n/);
+    const run = await tgbench(t, "run", "--help");
+    assert.equal(run.code, 0, run.stderr);
+    for (const line of run.stdout.split("\n")) assert.ok(line.length <= 110, `too long: ${line}`);
+    assert.match(run.stdout, /--scenario .*\[default: "default"\]/s);
+    assert.match(run.stdout, /--duration .*\[default: [\d.]+ s\]/s);
+    assert.match(run.stdout, /--rate .*\[default: [\d./s, ]+\]/s);
+    assert.match(run.stdout, /Examples:\n\s+tgbench run\s+what `npm run bench` runs/);
+    // Every word of a description is whole: the words of one description, rejoined, are in the text.
+    const words = run.stdout.replace(/\s+/g, " ");
+    assert.match(words, /Short polling: one getUpdates every N ms/);
+    assert.match(words, /Answer in the webhook response body where the bot can/);
   });
 });
 

@@ -1,6 +1,7 @@
 import {
   type CellLatency,
   type CellResult,
+  cellKeptUp,
   describeFailure,
   describeOutcome,
   endedBeforeMeasuring,
@@ -102,7 +103,7 @@ export interface CellSummary {
   answeredPerSecond: number | null;
   /** Updates still unanswered when the measured window ended (median over trials). */
   backlogAtWindowEnd: number | null;
-  /** Every usable trial sustained the rate; null without usable trials. */
+  /** The cell kept up (src/results/kept-up.ts, the one definition); null without usable trials. */
   sustained: boolean | null;
   botCpu: BotCpuFigure;
   botPeakRssBytes: number | null;
@@ -148,7 +149,7 @@ export function summarizeCell(cell: CellResult): CellSummary {
     offeredPerSecond: medianOf(trials, (t) => t.throughput.offeredPerSecond),
     answeredPerSecond: medianOf(trials, (t) => t.throughput.answeredPerSecond),
     backlogAtWindowEnd: medianOf(trials, (t) => t.throughput.backlogAtWindowEnd),
-    sustained: trials.length === 0 ? null : trials.every((t) => t.throughput.sustained),
+    sustained: cellKeptUp(cell),
     botCpu: botCpuFigure(trials, answered),
     botPeakRssBytes: medianOf(trials, (t) => t.cost.botPeakRssBytes),
   };

@@ -4,6 +4,7 @@ import type { PercentileEstimate } from "../results/index.ts";
 import { describeOutcome, failureDetail, outcomeDetail, type Report } from "../results/index.ts";
 import { trialNotes } from "./behaviour-notes.ts";
 import type { CellSummary } from "./cell-summary.ts";
+import { cellEvidence, evidenceWords } from "./evidence.ts";
 import {
   formatBotCpu,
   formatBytes,
@@ -55,6 +56,7 @@ const SUMMARY_HEAD = [
   "bytes / update",
   "bot CPU / update",
   "bot peak RSS",
+  "measured",
 ];
 
 /**
@@ -111,6 +113,7 @@ export function summaryTable(summaries: readonly CellSummary[]): string {
         td(formatBytes(s.bytesPerUpdate)),
         td(formatBotCpu(s.botCpu)),
         td(formatBytes(s.botPeakRssBytes)),
+        td(evidenceWords(cellEvidence(s)), "text"),
       ],
       s.status === "no-data" ? "no-data" : "",
     );

@@ -16,11 +16,17 @@ import { computeVerdict } from "./verdict.ts";
 const JOB_SUMMARY_BUDGET_BYTES = 64 * 1024;
 
 describe("renderMarkdown", () => {
-  test("starts with the title and the verdict line", () => {
+  test("starts with the title, then one line per bot and the rule", () => {
     const report = realisticReport();
     const lines = renderMarkdown(report).split("\n");
+    const verdict = computeVerdict(report);
     assert.equal(lines[0], "# tgbench: default");
-    assert.equal(lines[2], `**Verdict:** ${computeVerdict(report).headline}`);
+    assert.equal(lines[2], "**Polling or webhook? The answer per bot:**");
+    assert.deepEqual(
+      lines.slice(4, 7),
+      verdict.bots.map((b) => `- ${b.text}`),
+    );
+    assert.equal(lines[8], `**The rule this run shows:** ${verdict.rule}`);
   });
 
   test("stays short enough for a CI job summary", () => {

@@ -8,6 +8,8 @@ import {
 } from "../results/index.ts";
 import { trialNotes, webhookFrontCosts } from "./behaviour-notes.ts";
 import { type CellSummary, summarizeCell } from "./cell-summary.ts";
+import type { RenderOptions } from "./defaults.ts";
+import { cellEvidence, evidenceWords } from "./evidence.ts";
 import {
   cellLabel,
   formatBotCpu,
@@ -17,8 +19,9 @@ import {
   formatShare,
   formatUs,
 } from "./figures.ts";
+import { monthlyCostMarkdown } from "./monthly-cost-table.ts";
 import { FROM_ACTUAL_SEND_NOTE, LATENCY_NOTE } from "./notes.ts";
-import { computeVerdict } from "./verdict.ts";
+import { computeVerdict, type Verdict } from "./verdict.ts";
 
 /** At most this many lines under "Problems", so the job summary stays short. */
 const MAX_PROBLEM_LINES = 10;
@@ -31,18 +34,13 @@ const STDERR_LINES_SHOWN = 5;
  * per cell. Pure: report in, text out. Latency is that of all a cell's updates (its trials'
  * histograms merged) with a confidence interval; the other figures are medians over its trials.
  */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(report: Report, options: RenderOptions = {}): string {
   const s = report.scenario;
   const verdict = computeVerdict(report);
   const lines: string[] = [];
   lines.push(`# tgbench: ${s.name}${report.partial ? " (partial: interrupted or not finished)" : ""}`);
   lines.push("");
-  lines.push(`**Verdict:** ${verdict.headline}`);
-  lines.push("");
-  const otherRates = verdict.rates.filter(
-    (r) => r.ratePerSecond !== verdict.leadRate || r.text !== r.summary,
-  );
-  if (otherRates.length > 0) lines.push(...otherRates.map((r) => `- ${r.text}`), "");
+  lines.push(...verdictLines(verdict));
   if (verdict.caveats.length > 0) lines.push(...verdict.caveats.map((c) => `> ⚠ ${c}`), "");
   if (s.description !== "") lines.push(s.description, "");
   lines.push(
@@ -53,11 +51,12 @@ export function renderMarkdown(report: Report): string {
   lines.push("## Results");
   lines.push("");
   lines.push(
-    "| bot · mode · rate | answered | unmatched | duplicates | p50 | p99 | p99.9 | p99 from actual send | requests / update | empty getUpdates (measured / model) | empty / hour | bot CPU / update | bot peak RSS |",
+    "| bot · mode · rate | answered | unmatched | duplicates | p50 | p99 | p99.9 | p99 from actual send | requests / update | empty getUpdates (measured / model) | empty / hour | bot CPU / update | bot peak RSS | measured |",
   );
-  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const summary of report.cells.map(summarizeCell)) lines.push(tableRow(summary));
   lines.push("");
+  lines.push(...monthlyCostMarkdown(report, options));
   const problems = problemLines(report);
   if (problems.length > 0) lines.push("## Problems", "", ...problems, "");
   lines.push(...webhookFrontLines(report));
@@ -77,7 +76,7 @@ function tableRow(s: CellSummary): string {
     cell.trials.length === 0 ? ["", ""] : [String(s.unmatchedReplies), String(s.duplicateReplies)];
   if (cell.trials.length === 0 || s.status === "failed") {
     const why = s.status === "unsupported" ? "skipped" : s.status === "failed" ? "✗ failed" : s.status;
-    return `| ${escapeCell(s.label)} | ${why}: ${escapeCell(firstLine(s.reason ?? ""))} | ${replies.join(" | ")} | | | | | | | | | |`;
+    return `| ${escapeCell(s.label)} | ${why}: ${escapeCell(firstLine(s.reason ?? ""))} | ${replies.join(" | ")} | | | | | | | | | | |`;
   }
   const answered = `${formatCount(s.answered, 0)}/${formatCount(s.generated, 0)}${s.unbalancedTrials === 0 ? "" : " ⚠"}`;
   const measuredEmpty = cell.mode === "webhook" ? "0 (no polls)" : formatShare(s.emptyShare);
@@ -94,6 +93,7 @@ function tableRow(s: CellSummary): string {
     formatCount(s.emptyPerHour, 0),
     formatBotCpu(s.botCpu),
     formatBytes(s.botPeakRssBytes),
+    evidenceWords(cellEvidence(s)),
   ];
   return `| ${escapeCell(s.label)} | ${figures.join(" | ")} |`;
 }
@@ -163,5 +163,22 @@ function failureLines(reason: FailureReason): string[] {
 
 const firstLine = (text: string) => text.split("\n")[0] ?? "";
 const escapeCell = (text: string) => text.replaceAll("|", "\\|");
+
+/**
+ * The answer first: one line per bot under test, then the rule the run shows (or why nothing was
+ * measured). The terminal prints report.md, so it opens the same way.
+ */
+export function verdictLines(verdict: Verdict): string[] {
+  if (verdict.bots.length === 0) return [`**Verdict:** ${verdict.headline}`, ""];
+  return [
+    "**Polling or webhook? The answer per bot:**",
+    "",
+    ...verdict.bots.map((b) => `- ${b.text}`),
+    "",
+    `**The rule this run shows:** ${verdict.rule}`,
+    "",
+  ];
+}
+
 /** Text from a bot (a description, a command) that must not turn into Markdown. */
 const escapeText = (text: string) => text.replace(/([<>*_`|[\]])/g, "\\$1");

@@ -26,6 +26,7 @@ export {
 } from "./cell-latency.ts";
 export type { CellResult, CellStatus } from "./cell-result.ts";
 export { attemptedCellStatus, trialFailures, usableTrials } from "./cell-status.ts";
+export { cellKeptUp, fellBehindBecause, KEPT_UP_DEFINITION, trialKeptUp } from "./kept-up.ts";
 export type { ModeName } from "./mode-name.ts";
 export {
   type ApiErrorsFailure,
