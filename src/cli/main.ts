@@ -4,6 +4,7 @@ import { hideBin } from "yargs/helpers";
 import { compareCommand } from "./compare.ts";
 import { reportCommand } from "./report.ts";
 import { runCommand } from "./run.ts";
+import { saturateCommand } from "./saturate.ts";
 import { serveCommand } from "./serve.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(serveCommand)
     .command(compareCommand)
     .command(reportCommand)
+    .command(saturateCommand)
     .demandCommand(1, "Name a command; see tgbench --help.")
     .strict()
     .help()
