@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BuiltInSubject } from "../../src/subjects/registry.ts";
 
@@ -60,6 +61,7 @@ export const BENCH_BOTS = {
     pollTimeoutConfigurable: true,
     webhookReply: true,
     runtime: "python",
+    requirements: "python/requirements.txt",
   },
   ptb: {
     name: "ptb",
@@ -71,5 +73,11 @@ export const BENCH_BOTS = {
     pollTimeoutConfigurable: true,
     webhookReply: false,
     runtime: "python",
+    requirements: "python/requirements.txt",
   },
 } as const satisfies Record<string, BuiltInSubject>;
+
+/** The pip requirements file of the Python bots above (one virtual environment holds them all). */
+export function pythonRequirementsFile(): string {
+  return join(BENCH_BOTS_DIRECTORY, BENCH_BOTS.aiogram.requirements);
+}

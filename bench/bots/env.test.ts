@@ -1,8 +1,10 @@
 // The environment contract (docs/bot-contract.md), parsed in process (env.integration.test.ts has the
 // exit code of every bot when the contract is broken).
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import { BOT_ENV_DEFAULTS, type BotEnv, parseBotEnv, webhookUrlFor } from "./env.mjs";
+import { SCENARIO_DEFAULTS } from "../../src/runner/defaults.ts";
+import { BOT_ENV_DEFAULTS, type BotEnv, parseBotEnv, SHUTDOWN_GRACE_MS, webhookUrlFor } from "./env.mjs";
 
 const BASE = {
   BOT_TOKEN: "123456789:secret",
@@ -116,5 +118,20 @@ describe("webhookUrlFor", () => {
       webhookUrlFor({ ...env, webhookUrl: "https://example.org/h" }, 4321),
       "https://example.org/h",
     );
+  });
+});
+
+describe("stopping", () => {
+  test("tgbench waits longer after SIGTERM than a bot's own shutdown watchdog, as docs/bot-contract.md says", () => {
+    const pythonGraceSeconds = Number(
+      /SHUTDOWN_GRACE_SECONDS = ([\d.]+)/.exec(
+        readFileSync(new URL("./python/contract.py", import.meta.url), "utf8"),
+      )?.[1],
+    );
+    assert.equal(pythonGraceSeconds * 1000, SHUTDOWN_GRACE_MS, "the Node and Python bots agree");
+    assert.ok(SCENARIO_DEFAULTS.stopGraceMs > SHUTDOWN_GRACE_MS);
+    const contract = readFileSync(new URL("../../docs/bot-contract.md", import.meta.url), "utf8");
+    assert.match(contract, new RegExp(`exits? 0 on SIGTERM within ${SHUTDOWN_GRACE_MS / 1000} s`));
+    assert.match(contract, new RegExp(`waits ${SCENARIO_DEFAULTS.stopGraceMs / 1000} s`));
   });
 });

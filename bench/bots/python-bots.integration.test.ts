@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { basename } from "node:path";
 import { describe, type TestContext, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import type { CallRecord, FakeApi, FakeApiOptions, Message, Update } from "../../src/fake-api/index.ts";
 import { formatLedger } from "../../src/metrics/ledger.ts";
 import { runScenario } from "../../src/runner/run.ts";
@@ -16,6 +17,7 @@ import { ensurePythonEnv, pythonRequired } from "../../src/subjects/python-env.t
 import { BUILT_IN_SUBJECTS, type BuiltInSubject, scriptPath } from "../../src/subjects/registry.ts";
 import { registerBench } from "../index.ts";
 import { BotProcess, WAIT_TIMEOUT_MS, waitFor } from "./bot-process.ts";
+import { pythonRequirementsFile } from "./catalog.ts";
 import {
   echoTestSupport,
   expectCleanExit,
@@ -36,7 +38,7 @@ const FIRST_POLL_LATENESS_MS = 1_000;
 // ---------------------------------------------------------------------------------------------
 // The interpreter: set up once for the whole file (pip can take a minute the first time).
 
-const setup = await ensurePythonEnv().then(
+const setup = await ensurePythonEnv({ requirementsFile: pythonRequirementsFile() }).then(
   (env) => ({ python: env.python, problem: undefined }),
   (error: unknown) => ({
     python: undefined,
@@ -121,10 +123,16 @@ async function expectEchoes(scenario: Scenario, updates: readonly Update[]): Pro
   return sent;
 }
 
+/** A user who presses a button on a group message. */
+const GROUP_MEMBER_ID = 1001;
+
 /** Presses a button on one of the bot's messages and waits for the answerCallbackQuery. */
 async function expectButtonAnswered({ api, bot }: Scenario, botMessage: Message): Promise<Update> {
+  // The first of the bot's messages may be in a group (whose id is negative) when the chats' echoes
+  // arrive in another order: a group's button is pressed by one of its members.
+  const presser = botMessage.chat.id > 0 ? botMessage.chat.id : GROUP_MEMBER_ID;
   const update = api.control.injectCallback(TOKEN, {
-    from: { id: botMessage.chat.id },
+    from: { id: presser },
     chat: { id: botMessage.chat.id },
     messageId: botMessage.message_id,
     data: "pressed",
@@ -372,4 +380,47 @@ test("a short tgbench run of aiogram with webhook replies answers every update i
     trial.counters.webhookAttempts,
     "the webhook POSTs are the only requests: no sendMessage of its own",
   );
+});
+
+test("python-telegram-bot's own run_webhook, unmodified, fails direct (naming the proxy) and runs behind the proxy", {
+  timeout: RUNNER_TIMEOUT_MS,
+  skip,
+}, async () => {
+  // run_webhook calls setWebhook before its server listens: Telegram's check of the URL (a first
+  // TCP connection) is refused unless a reverse proxy takes it, as nginx does in production.
+  const python = pythonOrFail();
+  const script = fileURLToPath(new URL("./fixtures/ptb_run_webhook.py", import.meta.url));
+  const run = (webhookFront: string) =>
+    runScenario(
+      resolveScenario({
+        bots: [],
+        botCommands: [`ptb-plain:webhook=${python} ${script}`],
+        modes: ["webhook"],
+        webhookFront,
+        arrival: "constant",
+        ratesPerSecond: [20],
+        durationMs: 1_000,
+        warmupUpdates: 2,
+        drainTimeoutMs: 8_000,
+        users: 20,
+        groups: 2,
+      }),
+      { toolVersion: "test" },
+    );
+  const direct = (await run("direct")).cells[0]!;
+  const [refused] = direct.status === "failed" ? direct.reasons : [];
+  assert.equal(refused?.kind, "bot-failed-to-start", JSON.stringify(direct));
+  assert.match(refused?.message ?? "", /bad webhook: Connection refused.*--webhook-front proxy/);
+
+  const proxied = (await run("proxy")).cells[0]!;
+  assert.equal(
+    proxied.status,
+    "ran",
+    JSON.stringify(proxied.status === "failed" ? proxied.reasons : proxied),
+  );
+  const trial = proxied.trials[0]!;
+  assert.ok(trial.ledger.balanced, formatLedger(trial.ledger));
+  assert.equal(trial.ledger.answered, trial.ledger.generated);
+  assert.equal(trial.behaviour?.observedMode.mode, "webhook");
+  assert.equal(trial.behaviour?.webhookFront?.requests, trial.counters.webhookAttempts);
 });

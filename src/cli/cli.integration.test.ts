@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, type TestContext, test } from "node:test";
@@ -15,7 +15,28 @@ describe("usage errors get one line and exit code 2, never a stack trace", () =>
   const cases: Array<[string, string[], RegExp]> = [
     ["an unknown command", ["frob"], /Unknown argument: frob/],
     ["no command", [], /Name a command/],
-    ["an unknown bot", ["run", "--bot", "nobot"], /Invalid values:[\s\S]*nobot/],
+    [
+      "an unknown bot: one line with the hint",
+      ["run", "--bot", "nobot"],
+      /^tgbench: unknown bot "nobot"; choose from reference, .* or use --bot-command\n$/,
+    ],
+    [
+      "a rate that is not a number, echoed as typed",
+      ["run", "--rate", "abc"],
+      /^tgbench: --rate: "abc" is not a number \(updates per second\)\n$/,
+    ],
+    ["a second rate that is not a number", ["run", "--rate", "1", "2x"], /--rate: "2x" is not a number/],
+    [
+      "a negative duration, in seconds as given",
+      ["run", "--duration", "-1"],
+      /^tgbench: --duration must be more than 0 and at most 3600 seconds, got -1\n$/,
+    ],
+    ["trials that are not a number", ["run", "--trials", "many"], /--trials: "many" is not a number/],
+    [
+      "a traffic that is not a number",
+      ["report", "x", "--traffic", "lots"],
+      /--traffic: "lots" is not a number \(updates per day\)/,
+    ],
     ["a negative rate", ["run", "--rate", "-5"], /rate must be a number in \(0, 100000\], got -5/],
     ["zero trials", ["run", "--trials", "0"], /trials must be an integer in 1\.\.100, got 0/],
     ["replay without a timeline", ["run", "--arrival", "replay"], /arrival replay needs --timeline <file>/],
@@ -25,6 +46,18 @@ describe("usage errors get one line and exit code 2, never a stack trace", () =>
       /cannot read timeline/,
     ],
     ["a bad port for serve", ["serve", "--port", "70000"], /--port must be an integer in 0\.\.65535/],
+    [
+      "two bots with one label",
+      ["run", "--bot-command", "a=node x.js", "--bot-command", "a=node y.js"],
+      /two bots are called "a"/,
+    ],
+    [
+      "a custom bot named like a built-in",
+      ["run", "--bot-command", "reference=node x.js"],
+      /name of a built-in bot/,
+    ],
+    ["an unknown mode in a label", ["run", "--bot-command", "a:long=node x.js"], /unknown mode "long"/],
+    ["an unknown webhook front", ["run", "--webhook-front", "nginx"], /Invalid values:[\s\S]*nginx/],
   ];
   for (const [what, args, message] of cases) {
     test(`${what}`, async (t) => {
@@ -41,6 +74,9 @@ describe("usage errors get one line and exit code 2, never a stack trace", () =>
  * names the fake API and the token, and the fake API's counters (reset after the 5 warm-up
  * updates) pass the warm-up's count only once measured updates are being answered.
  */
+/** The control token the run's fake APIs take (TGBENCH_CONTROL_TOKEN), so the test can read counters. */
+const CONTROL_TOKEN = "tgbench-cli-test-control-token";
+
 async function measuredRunBegun(cliPid: number): Promise<void> {
   const bot = await waitUntil("the bot to be started", () =>
     descendantsOf(cliPid)
@@ -49,7 +85,9 @@ async function measuredRunBegun(cliPid: number): Promise<void> {
   );
   const countersUrl = `${bot.TELEGRAM_API_ROOT}/__tgbench/bots/${bot.BOT_TOKEN}/counters`;
   const messagesSent = async () => {
-    const response = await fetch(countersUrl).catch(() => undefined);
+    const response = await fetch(countersUrl, {
+      headers: { "x-tgbench-control-token": CONTROL_TOKEN },
+    }).catch(() => undefined);
     const body = (await response?.json()) as { result?: { messagesSent: number } } | undefined;
     return body?.result?.messagesSent ?? 0;
   };
@@ -62,21 +100,26 @@ describe("Ctrl-C during a run", () => {
   test("stops the bot, writes a partial report and exits 130", async (t) => {
     const resultsDir = mkdtempSync(join(tmpdir(), "tgbench-sigint-"));
     t.after(() => rmSync(resultsDir, { recursive: true, force: true }));
-    const run = startProcess(t, process.execPath, [
-      BIN,
-      "run",
-      "--bot",
-      "reference",
-      "--mode",
-      "long-polling",
-      "--rate",
-      "20",
-      "--duration",
-      "30",
-      "--results-dir",
-      resultsDir,
-    ]);
-    await run.waitForOutput(/\[1\/1\]/, "the cell to start", "stderr");
+    const run = startProcess(
+      t,
+      process.execPath,
+      [
+        BIN,
+        "run",
+        "--bot",
+        "reference",
+        "--mode",
+        "long-polling",
+        "--rate",
+        "20",
+        "--duration",
+        "30",
+        "--results-dir",
+        resultsDir,
+      ],
+      { env: { ...process.env, TGBENCH_CONTROL_TOKEN: CONTROL_TOKEN } },
+    );
+    await run.waitForOutput(/\[1\/1 · \d+:\d\d elapsed\]/, "the cell to start", "stderr");
     await measuredRunBegun(run.pid);
     run.signal("SIGINT");
     const { code } = await run.exited;
@@ -87,7 +130,33 @@ describe("Ctrl-C during a run", () => {
     assert.equal(report.partial, true);
     assert.equal(report.cells.length, 1);
     assert.equal(report.cells[0].trials.length, 1, "the interrupted trial is reported");
-    assert.ok(existsSync(join(resultsDir, dir, "report.md")));
+    const markdown = readFileSync(join(resultsDir, dir, "report.md"), "utf8");
+    assert.doesNotMatch(
+      markdown,
+      /Nothing was measured/,
+      "the summary agrees with the table of measured figures",
+    );
+    assert.match(markdown, /^\| reference · long-polling · 20\/s \| \d+\/\d+/m, "the table has the figures");
+  });
+});
+
+describe("help", () => {
+  test("wraps at word boundaries and shows defaults and examples", async (t) => {
+    const top = await tgbench(t, "--help");
+    assert.equal(top.code, 0, top.stderr);
+    assert.match(top.stdout, /results\/<timestamp>-<scenario>\//, "a long word is never split");
+    assert.match(top.stdout, /report\.json\n/);
+    const run = await tgbench(t, "run", "--help");
+    assert.equal(run.code, 0, run.stderr);
+    for (const line of run.stdout.split("\n")) assert.ok(line.length <= 110, `too long: ${line}`);
+    assert.match(run.stdout, /--scenario .*\[default: "default"\]/s);
+    assert.match(run.stdout, /--duration .*\[default: [\d.]+ s\]/s);
+    assert.match(run.stdout, /--rate .*\[default: [\d./s, ]+\]/s);
+    assert.match(run.stdout, /Examples:\n\s+tgbench run\s+what `npm run bench` runs/);
+    // Every word of a description is whole: the words of one description, rejoined, are in the text.
+    const words = run.stdout.replace(/\s+/g, " ");
+    assert.match(words, /Short polling: one getUpdates every N ms/);
+    assert.match(words, /Answer in the webhook response body where the bot can/);
   });
 });
 
@@ -100,9 +169,14 @@ describe("tgbench serve", () => {
     );
     assert.ok(root !== undefined);
     assert.doesNotMatch(root, /\/$/, "no trailing slash");
+    const [, controlToken] = await serve.waitForOutput(
+      /control token: ([0-9a-f]{32})\n/,
+      "the control token to be printed",
+    );
+    assert.ok(controlToken !== undefined);
     const injected = await fetch(`${root}/__tgbench/bots/123:abc/messages`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", "x-tgbench-control-token": controlToken },
       body: JSON.stringify({ text: "hello", from: { id: 1001 } }),
     });
     assert.equal(injected.status, 200);
@@ -112,5 +186,72 @@ describe("tgbench serve", () => {
     assert.equal((await serve.exited).code, 0);
     await serve.closed;
     assert.match(serve.stdout(), /Stopped\./);
+  });
+});
+
+const FIXTURE_BOT = fileURLToPath(new URL("../../bench/bots/fixtures/fixture-bot.mjs", import.meta.url));
+
+describe("a bot that misbehaves", () => {
+  test("fails the run (exit 1) and every format says why, with unmatched and duplicate columns", async (t) => {
+    const resultsDir = mkdtempSync(join(tmpdir(), "tgbench-twice-"));
+    t.after(() => rmSync(resultsDir, { recursive: true, force: true }));
+    const result = await tgbench(
+      t,
+      "run",
+      "--bot-command",
+      `twice=node ${FIXTURE_BOT} reply-twice`,
+      "--mode",
+      "long-polling",
+      "--arrival",
+      "constant",
+      "--rate",
+      "10",
+      "--duration",
+      "1",
+      "--warmup-updates",
+      "1",
+      "--results-dir",
+      resultsDir,
+    );
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /\d+ unmatched, 10 duplicate replies, .*FAILED\n\s+duplicate replies: 10 replies/,
+    );
+    assert.match(result.stdout, /\| bot · mode · rate \| answered \| unmatched \| duplicates \|/);
+    assert.match(
+      result.stdout,
+      /\| twice · long-polling · 10\/s \| ✗ failed: duplicate replies: 10 replies .* \| \d+ \| 10 \|/,
+    );
+    const [run] = readdirSync(resultsDir);
+    const html = readFileSync(join(resultsDir, run!, "report.html"), "utf8");
+    assert.match(html, /<th>unmatched<\/th><th>duplicates<\/th>/);
+    assert.match(html, /failed: duplicate replies: 10 replies/);
+    const report = JSON.parse(readFileSync(join(resultsDir, run!, "report.json"), "utf8"));
+    assert.equal(report.partial, false, "the final write is not partial");
+    assert.equal(report.cells[0].reasons[0].kind, "duplicate-replies");
+  });
+
+  test("that never becomes ready is waited for with a line every few seconds, up to --start-timeout", async (t) => {
+    const resultsDir = mkdtempSync(join(tmpdir(), "tgbench-sleeper-"));
+    t.after(() => rmSync(resultsDir, { recursive: true, force: true }));
+    const result = await tgbench(
+      t,
+      "run",
+      "--bot-command",
+      "sleeper=sleep 1000",
+      "--mode",
+      "long-polling",
+      "--start-timeout",
+      "6",
+      "--results-dir",
+      resultsDir,
+    );
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /trial 1: waiting \d s for a getUpdates the fake API accepts; the fake API saw no call\n/,
+    );
+    assert.match(result.stderr, /not ready after 6000 ms \(waiting for a getUpdates the fake API accepts\)/);
   });
 });

@@ -116,6 +116,12 @@ describe("bad input exits 2 with one line", () => {
     ["one path only", ["compare", base], /Not enough non-option arguments/],
     ["no cell in common", ["compare", base, otherCell], /nothing to compare/],
   ];
+  test("no cell in common: the header says so, not 'no regression'", () => {
+    const result = tgbench(["compare", base, otherCell]);
+    assert.equal(result.status, 2);
+    assert.match(result.stdout, /nothing to compare: no cell has successful trials on both sides/);
+    assert.doesNotMatch(result.stdout, /no regression/);
+  });
   for (const [what, args, message] of cases) {
     test(`${what}`, () => {
       const result = tgbench(args);

@@ -1,5 +1,4 @@
-import { appendFile, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { appendFile } from "node:fs/promises";
 import type { CommandModule } from "yargs";
 import { compare } from "../compare/compare.ts";
 import {
@@ -10,8 +9,8 @@ import {
 } from "../compare/defaults.ts";
 import { renderComparisonMarkdown } from "../compare/markdown.ts";
 import { CompareOptionsError, parseThresholds } from "../compare/options.ts";
-import { parseReport, ReportFormatError } from "../report/read-report.ts";
 import type { Report } from "../results/index.ts";
+import { loadReport } from "./load-report.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** Exit codes of `tgbench compare` (documented in README). */
@@ -76,7 +75,9 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     let result: ReturnType<typeof compare>;
     try {
       const thresholdsPercent = parseThresholds(args.threshold === undefined ? [] : [args.threshold].flat());
-      const [base, head] = await Promise.all([loadReport(args.base), loadReport(args.head)]);
+      const [base, head] = (await Promise.all([loadReport(args.base), loadReport(args.head)])).map(
+        (r) => r.report,
+      ) as [Report, Report];
       result = compare(base, head, {
         alpha: args.alpha,
         correction: args.correction,
@@ -101,29 +102,3 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     process.exitCode = result.outcome === "regression" ? COMPARE_EXIT.regression : COMPARE_EXIT.noRegression;
   },
 };
-
-/** Reads a report.json, given its path or the run directory that holds it. */
-async function loadReport(path: string): Promise<Report> {
-  let file = path;
-  try {
-    if ((await stat(path)).isDirectory()) file = join(path, "report.json");
-  } catch {
-    throw new UsageError(`${path}: no such file or directory; pass a report.json or a run directory`);
-  }
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    throw new UsageError(
-      file === path
-        ? `${path}: cannot read it`
-        : `${path} has no report.json; pass a run directory (results/<timestamp>-<scenario>/) or a report.json`,
-    );
-  }
-  try {
-    return parseReport(text);
-  } catch (error: unknown) {
-    if (error instanceof ReportFormatError) throw new UsageError(`${file}: ${error.message}`);
-    throw error;
-  }
-}

@@ -1,10 +1,19 @@
-import yargs from "yargs";
+import { createRequire } from "node:module";
+import type yargsEsm from "yargs";
 import { hideBin } from "yargs/helpers";
 import { compareCommand } from "./compare.ts";
 import { reportCommand } from "./report.ts";
 import { runCommand } from "./run.ts";
+import { saturateCommand } from "./saturate.ts";
 import { serveCommand } from "./serve.ts";
 import { UsageError } from "./usage-error.ts";
+
+/**
+ * yargs' CommonJS build: its help is laid out by cliui's CommonJS build, which wraps at word
+ * boundaries (wrap-ansi); the ES module build of cliui breaks lines at a fixed character count,
+ * in the middle of words.
+ */
+const yargs = createRequire(import.meta.url)("yargs") as typeof yargsEsm;
 
 /**
  * The tgbench CLI. Exit codes: 0 success; 1 a run failed; 2 a usage error (bad option or
@@ -17,6 +26,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(serveCommand)
     .command(compareCommand)
     .command(reportCommand)
+    .command(saturateCommand)
     .demandCommand(1, "Name a command; see tgbench --help.")
     .strict()
     .help()
@@ -24,7 +34,8 @@ export async function main(argv: string[]): Promise<void> {
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error) => {
-      if (error !== undefined && !(error instanceof UsageError)) throw error;
+      // A flag's coerce function throws a UsageError, which yargs hands over wrapped in a YError.
+      if (error !== undefined && !(error instanceof UsageError) && error.name !== "YError") throw error;
       throw new UsageError(message ?? error?.message ?? "invalid usage");
     })
     .parseAsync();

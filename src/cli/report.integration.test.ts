@@ -32,12 +32,29 @@ describe("tgbench report", () => {
     assert.equal(readFileSync(join(out, "report.json"), "utf8"), readFileSync(source, "utf8"));
     assert.match(
       readFileSync(join(out, "report.md"), "utf8"),
-      /^# tgbench: default\n\n\*\*Verdict:\*\* At 1 update\/s/,
+      /^# tgbench: default\n\n\*\*Polling or webhook\? The answer per bot:\*\*\n\n- reference: at 1 update\/s/,
     );
   });
 
+  test("accepts a run directory, and --traffic costs a month at the traffic given", () => {
+    const run = join(dir, "run-dir");
+    const rendered = tgbench("report", join(dir, "stored.json"), "--out", run);
+    assert.equal(rendered.status, 0, rendered.stderr);
+    const result = tgbench("report", run, "--traffic", "5000");
+    assert.equal(result.status, 0, result.stderr);
+    const markdown = readFileSync(join(run, "report.md"), "utf8");
+    assert.match(markdown, /^## What a month costs$/m);
+    assert.match(markdown, /^\| reference · loopback · 5000 updates\/day \| long polling \| [\d.]+k? \|/m);
+    assert.doesNotMatch(markdown, /1000000 updates\/day|1M updates\/day/, "only the traffic asked for");
+  });
+
   const bad: Array<[string, () => string, RegExp]> = [
-    ["a missing file", () => join(dir, "nope.json"), /^tgbench: cannot read .*nope\.json: no such file\n$/],
+    [
+      "a missing file",
+      () => join(dir, "nope.json"),
+      /^tgbench: .*nope\.json: no such file or directory; pass a report\.json or a run directory\n$/,
+    ],
+    ["a directory without a report", () => dir, /^tgbench: .* has no report\.json; pass a run directory/],
     [
       "another schema",
       () => {

@@ -4,10 +4,13 @@ import { runDirectory, writeJobSummary, writeReport } from "../report/writer.ts"
 import { QUICK_OVERRIDES } from "../runner/defaults.ts";
 import { runScenario } from "../runner/run.ts";
 import { type ResolvedScenario, resolveScenario, ScenarioError } from "../runner/scenario.ts";
-import { printProgress } from "./progress.ts";
+import { ProgressDisplay } from "./progress.ts";
 import { runOptions, scenarioOptionsFrom } from "./run-options.ts";
 import { UsageError } from "./usage-error.ts";
 import { TOOL_VERSION } from "./version.ts";
+
+/** What a control token may be (the fake API's own rule, resolveFakeApiOptions). */
+const CONTROL_TOKEN_FORMAT = /^[\x21-\x7e]{16,256}$/;
 
 /** Exit codes of `tgbench run` (documented in README). */
 export const RUN_EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -25,6 +28,12 @@ export const runCommand: CommandModule = {
       if (error instanceof ScenarioError) throw new UsageError(error.message);
       throw error;
     }
+    // The fake APIs' control token, to watch a run from outside (their /__tgbench/ counters).
+    const controlToken = process.env.TGBENCH_CONTROL_TOKEN || undefined;
+    if (controlToken !== undefined && !CONTROL_TOKEN_FORMAT.test(controlToken)) {
+      throw new UsageError("TGBENCH_CONTROL_TOKEN must be 16-256 printable ASCII characters without spaces");
+    }
+    const render = args.traffic === undefined ? {} : { trafficPerDay: [args.traffic].flat() as number[] };
     const directory = runDirectory(args["results-dir"], scenario.name + (args.quick ? "-quick" : ""));
     const controller = new AbortController();
     let interrupts = 0;
@@ -41,22 +50,24 @@ export const runCommand: CommandModule = {
     };
     process.on("SIGINT", onSigint);
     process.on("SIGTERM", onSigint);
+    const progress = new ProgressDisplay();
     try {
       const report = await runScenario(scenario, {
         signal: controller.signal,
         toolVersion: TOOL_VERSION,
-        emit: args.json ? undefined : (event) => printProgress(event),
+        ...(controlToken === undefined ? {} : { controlToken }),
+        emit: args.json ? undefined : (event) => progress.print(event),
         onProgress: async (partial) => {
-          await writeReport(directory, partial);
+          await writeReport(directory, partial, render);
         },
       });
       if (controller.signal.aborted) report.partial = true;
-      const files = await writeReport(directory, report);
-      await writeJobSummary(report);
+      const files = await writeReport(directory, report, render);
+      await writeJobSummary(report, process.env, render);
       if (args.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
       } else {
-        process.stdout.write(`\n${renderMarkdown(report)}\n`);
+        process.stdout.write(`\n${renderMarkdown(report, render)}\n`);
         process.stderr.write(`Reports: ${files.join(", ")}\n`);
       }
       // Unsupported cells (a bot without that mode) are not failures; a bot that failed to start,

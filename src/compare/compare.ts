@@ -11,7 +11,13 @@
  */
 
 import { cellLabel, medianOf } from "../report/figures.ts";
-import { cellKey, describeFailure, type Report, type TrialResult } from "../results/index.ts";
+import {
+  cellKey,
+  describeFailure,
+  type Report,
+  type TrialResult,
+  usableTrials as usableTrialsOf,
+} from "../results/index.ts";
 import type { MetricName } from "./defaults.ts";
 import { holmAdjust } from "./holm.ts";
 import { mannWhitneyU, smallestOneSidedP } from "./mann-whitney.ts";
@@ -93,8 +99,8 @@ function indexCells(cells: readonly Cell[]): Map<string, Cell> {
   return map;
 }
 
-/** Trials whose figures can be trusted: those that ran to the end. */
-const usableTrials = (cell: Cell): TrialResult[] => cell.trials.filter((t) => t.outcome.kind === "completed");
+/** Trials whose figures can be trusted: those that ran to the end and passed the checks of the bot. */
+const usableTrials = (cell: Cell): TrialResult[] => usableTrialsOf(cell);
 
 /** Why a cell that has no usable trial did not run or failed, in one line. */
 function whyNot(cell: Cell): { skipped: boolean; text: string } | null {

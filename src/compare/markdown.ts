@@ -52,6 +52,8 @@ export function renderComparisonMarkdown(result: ComparisonResult): string {
 }
 
 function headline(result: ComparisonResult): string {
+  // The CLI exits 2 for this: the header must not say "no regression".
+  if (result.cells.length === 0) return "nothing to compare: no cell has successful trials on both sides ⚠️";
   if (result.outcome === "regression") {
     return `${result.regressions} regression${result.regressions === 1 ? "" : "s"} ❌`;
   }

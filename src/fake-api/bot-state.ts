@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import { CallLog } from "./call-log.ts";
+import { CallLog, type CallLogBudget } from "./call-log.ts";
 import { ChatStore } from "./chat-store.ts";
 import { type Clock, unixSeconds } from "./clock.ts";
 import { type BotCounters, newBotCounters } from "./counters.ts";
@@ -57,14 +57,22 @@ export class BotState {
   readonly commands = new Map<string, BotCommand[]>();
   /** Sockets this bot has used, to count the TCP connections it opened. */
   readonly sockets = new WeakSet<Socket>();
+  /** Wall-clock ms (the options' clock) of the last call or update; idle bots are released. */
+  lastActiveMs: number;
+  /** Calls answered asynchronously (long polls, setWebhook) still running. */
+  pendingCalls = 0;
   #fileSeq = 0;
 
-  /** @param onExpired told of every update dropped because it expired before delivery. */
+  /**
+   * @param onExpired told of every update dropped because it expired before delivery.
+   * @param callLogBudget the byte budget this bot's call log shares with every other bot's.
+   */
   constructor(
     token: string,
     id: number,
     options: ResolvedFakeApiOptions,
     onExpired: (bot: BotState, item: QueuedUpdate) => void,
+    callLogBudget: CallLogBudget,
   ) {
     this.token = token;
     this.id = id;
@@ -73,8 +81,30 @@ export class BotState {
     this.queue = new UpdateQueue(firstUpdateIdFor(token), (item) => onExpired(this, item));
     this.poller = new LongPoller(this.queue, () => unixSeconds(this.clock));
     this.chats = new ChatStore(options.messagesKeptPerChat);
-    this.callLog = new CallLog(options.callLogCapacity);
+    this.callLog = new CallLog(options.callLogCapacity, callLogBudget);
     this.rateLimiter = options.rateLimits ? new RateLimiter(options.clock) : null;
+    this.lastActiveMs = options.clock.nowMs();
+  }
+
+  /**
+   * Whether this bot can be released without anyone noticing but through its counters: no
+   * webhook, nothing queued, no long poll parked, no call or 409 still to answer.
+   */
+  get releasable(): boolean {
+    return (
+      this.webhook === null &&
+      this.dispatcher === null &&
+      !this.settingWebhook &&
+      this.pendingCalls === 0 &&
+      this.queue.size === 0 &&
+      this.poller.isIdle
+    );
+  }
+
+  /** Counters with every byte so far included (the webhook dispatcher counts its sockets lazily). */
+  currentCounters(): BotCounters {
+    this.dispatcher?.countSocketBytes();
+    return this.counters;
   }
 
   /** Whether an update of this type is accepted now (allowed_updates applies at creation). */
@@ -92,6 +122,7 @@ export class BotState {
 
   /** Zeroes the counters and empties the call log (the harness's reset between measurements). */
   resetCounters(): void {
+    this.dispatcher?.countSocketBytes();
     this.counters = newBotCounters();
     this.callLog.clear();
   }

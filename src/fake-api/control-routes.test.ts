@@ -26,14 +26,15 @@ interface Envelope<T = unknown> {
 
 /** A control request; `body` is sent as JSON unless it is a string (then as text/plain). */
 async function control<T = unknown>(method: "GET" | "POST", path: string, body?: unknown) {
+  const auth = { "x-tgbench-control-token": api.controlToken };
   const response = await api.app.inject({
     method,
     url: `${CONTROL_PREFIX}${path}`,
     ...(body === undefined
-      ? {}
+      ? { headers: auth }
       : typeof body === "string"
-        ? { headers: { "content-type": "text/plain" }, payload: body }
-        : { headers: { "content-type": "application/json" }, payload: JSON.stringify(body) }),
+        ? { headers: { ...auth, "content-type": "text/plain" }, payload: body }
+        : { headers: { ...auth, "content-type": "application/json" }, payload: JSON.stringify(body) }),
   });
   return {
     status: response.statusCode,

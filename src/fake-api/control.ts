@@ -108,17 +108,30 @@ export class FakeApiControl {
   }
 
   counters(token: string): BotCounters {
-    return snapshotCounters(this.#telegram.bot(token).counters);
+    return snapshotCounters(this.#telegram.bot(token).currentCounters());
   }
 
   webhookInfo(token: string): WebhookInfo {
     return webhookInfo(this.#telegram.bot(token));
   }
 
-  /** Zeroes counters and empties call logs, for one bot or all. Queues and webhooks stay. */
+  /**
+   * Switches Telegram's anti-busy-loop hold (the `antiBusyLoop` option) on or off from now on. The
+   * runner turns it off while it stops a bot, so that the confirming getUpdates many frameworks
+   * send on the way out is answered at once instead of after 3 s; nothing then is measured.
+   */
+  setAntiBusyLoop(enabled: boolean): void {
+    this.#telegram.options.antiBusyLoop = enabled;
+  }
+
+  /** Zeroes counters and empties call logs, for one bot or all (released bots' kept counters too). Queues and webhooks stay. */
   reset(token?: string): void {
-    if (token !== undefined) this.#telegram.bot(token).resetCounters();
-    else for (const bot of this.#telegram.bots()) bot.resetCounters();
+    if (token !== undefined) {
+      this.#telegram.bot(token).resetCounters();
+      return;
+    }
+    for (const bot of this.#telegram.bots()) bot.resetCounters();
+    this.#telegram.registry.forgetReleased();
   }
 
   /** Messages a chat holds, for tests and the runner's reply matching. */

@@ -3,7 +3,10 @@
  * Plain numbers on a plain object, so incrementing one on the hot path costs nothing.
  */
 export interface BotCounters {
-  /** Requests by lower-case method name (HTTP requests and webhook-reply calls). */
+  /**
+   * Requests by lower-case method name (HTTP requests and webhook-reply calls); calls of methods
+   * the fake API does not implement are counted together under {@link UNKNOWN_METHOD}.
+   */
   requestsByMethod: Record<string, number>;
   /** Requests answered with an error, by HTTP status. */
   errorsByStatus: Record<string, number>;
@@ -12,10 +15,17 @@ export interface BotCounters {
   emptyGetUpdates: number;
   /** Long polls whose client hung up before an answer (a bot stopping); neither empty nor answered. */
   getUpdatesCancelled: number;
-  /** Request bytes received from this bot (body; headers excluded). */
+  /**
+   * Bytes received on this bot's connections to the fake API, as they crossed the socket: request
+   * lines, headers and bodies (compressed as sent). 0 under `inject()`, which has no socket.
+   */
   bytesIn: number;
-  /** Response bytes sent to this bot (body; headers excluded). */
+  /** Bytes sent on this bot's connections: status lines, headers and bodies. 0 under `inject()`. */
   bytesOut: number;
+  /** Request body bytes alone, as sent (Content-Length, or counted for a chunked body). */
+  bodyBytesIn: number;
+  /** Response body bytes alone (the JSON envelopes). */
+  bodyBytesOut: number;
   /** TCP connections this bot opened to the fake API. */
   connectionsOpened: number;
   conflicts409: number;
@@ -37,15 +47,22 @@ export interface BotCounters {
   webhookFailures: number;
   /** TCP connections the webhook dispatcher opened to the bot. */
   webhookConnectionsOpened: number;
-  /** Webhook POST bodies sent to the bot (bytes). */
+  /** Bytes the webhook dispatcher wrote on its connections to the bot: request lines, headers, bodies. */
   webhookBytesOut: number;
-  /** Webhook response bodies received from the bot (bytes). */
+  /** Bytes the webhook dispatcher read on its connections: status lines, headers, bodies. */
   webhookBytesIn: number;
+  /** Webhook POST bodies alone (the updates' JSON). */
+  webhookBodyBytesOut: number;
+  /** Webhook response bodies alone, as far as they were read (see the dispatcher's limits). */
+  webhookBodyBytesIn: number;
   /** Calls executed from webhook response bodies. */
   webhookReplies: number;
   /** Messages the bot sent (sendMessage, sendPhoto, copyMessage …). */
   messagesSent: number;
 }
+
+/** The `requestsByMethod` key of every method the fake API does not implement (404 method not found). */
+export const UNKNOWN_METHOD = "(unknown)";
 
 export function newBotCounters(): BotCounters {
   return {
@@ -56,6 +73,8 @@ export function newBotCounters(): BotCounters {
     getUpdatesCancelled: 0,
     bytesIn: 0,
     bytesOut: 0,
+    bodyBytesIn: 0,
+    bodyBytesOut: 0,
     connectionsOpened: 0,
     conflicts409: 0,
     tooManyRequests429: 0,
@@ -71,6 +90,8 @@ export function newBotCounters(): BotCounters {
     webhookConnectionsOpened: 0,
     webhookBytesOut: 0,
     webhookBytesIn: 0,
+    webhookBodyBytesOut: 0,
+    webhookBodyBytesIn: 0,
     webhookReplies: 0,
     messagesSent: 0,
   };

@@ -86,3 +86,37 @@ export function toApiError(error: unknown): ApiError {
   const message = error instanceof Error ? error.message : String(error);
   return new ApiError(500, `Internal Server Error: ${message}`);
 }
+
+/**
+ * An error in the request itself (its size, its encoding, its multipart structure), found while
+ * reading it and before any method runs. telegram-bot-api answers these from its HTTP reader
+ * (HttpConnectionBase::loop) with the status and closes the connection after the answer; the fake
+ * API sends the same status and text in Telegram's envelope, with `Connection: close`.
+ */
+export class RequestError extends ApiError {
+  override readonly name = "RequestError";
+}
+
+/** The request errors of tdnet HttpReader.cpp, in its words. */
+export const requestErrors = {
+  /** Query string plus urlencoded/JSON body over 1 MiB (`MAX_TOTAL_PARAMETERS_LENGTH`). */
+  tooManyParameters: () => new RequestError(413, "Request Entity Too Large: too many parameters"),
+  /** Multipart fields over 1 MiB in all. */
+  tooManyFormParameters: () =>
+    new RequestError(413, "Request Entity Too Large: too many parameters in form data"),
+  /** More than 50 file parts (HttpInboundConnection's `max_files`). */
+  tooManyFiles: () => new RequestError(413, "Request Entity Too Large: too many files attached"),
+  /** tgbench's own limit on a whole body after decompression (`bodyLimitBytes`). */
+  bodyTooLarge: () => new RequestError(413, "Request Entity Too Large"),
+  /** Request line and headers over 256 KiB (`MAX_TOTAL_HEADERS_LENGTH`). */
+  headersTooLarge: () =>
+    new RequestError(431, "Request Header Fields Too Large: total headers size exceeded"),
+  unsupportedEncoding: () => new RequestError(415, "Unsupported Media Type: unsupported content-encoding"),
+  /** The body ended inside a multipart part (or before Content-Length bytes). */
+  unexpectedEnd: () => new RequestError(400, "Bad Request: unexpected end of request content"),
+  /** A corrupt gzip/deflate body; `code` is zlib's (Z_DATA_ERROR is -3), as td::Gzip reports it. */
+  zlib: (code: number) => new RequestError(400, `Bad Request: zlib error ${code}`),
+  badRequest: (detail: string) => new RequestError(400, `Bad Request: ${detail}`),
+  /** Not a valid HTTP request at all (Node's parser refused it). */
+  malformed: () => new RequestError(400, "Bad Request"),
+} as const;

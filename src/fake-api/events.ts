@@ -31,6 +31,14 @@ export interface FakeApiEventMap {
    * moment it was counted; `counter` names the BotCounters field and `amount` what was added.
    */
   counted: [{ botId: number; counter: CountedTraffic; amount: number; atMs: number }];
+  /**
+   * A getUpdates was accepted (its parameters were valid and no webhook is set): it is answered at
+   * once or parked as a long poll. `timeoutSeconds` is what the bot asked for (clamped to 0..50),
+   * before the anti-busy-loop hold.
+   */
+  poll: [{ botId: number; offset: number; limit: number; timeoutSeconds: number; atMs: number }];
+  /** A call was answered with an error (any method), with Telegram's description. */
+  apiError: [{ botId: number; method: string; errorCode: number; description: string; atMs: number }];
   /** A call finished (any method, success or error). */
   call: [{ botId: number; record: CallRecord }];
 }

@@ -1,9 +1,11 @@
-import { BotState } from "./bot-state.ts";
+import { BotRegistry } from "./bot-registry.ts";
+import type { BotState } from "./bot-state.ts";
 import { type CallRecord, callRecord } from "./call-log.ts";
 import { monotonicMs } from "./clock.ts";
-import { type ApiError, Descriptions, notFound, toApiError, unauthorized } from "./errors.ts";
+import { UNKNOWN_METHOD } from "./counters.ts";
+import { type ApiError, Descriptions, notFound, toApiError } from "./errors.ts";
 import { FakeApiEvents } from "./events.ts";
-import { METHODS } from "./methods/index.ts";
+import { findMethod } from "./methods/index.ts";
 import { Described, type MethodContext } from "./methods/method.ts";
 import type { ResolvedFakeApiOptions } from "./options.ts";
 import type { Params } from "./params.ts";
@@ -22,9 +24,6 @@ const success = (value: unknown): CallOutcome =>
     ? { ok: true, result: value.result, description: value.description }
     : { ok: true, result: value, description: undefined };
 
-/** Largest bot id telegram-bot-api accepts (ClientManager.cpp: `user_id < 1 << 54`). */
-const MAX_BOT_ID = 2 ** 54;
-
 /**
  * The fake Telegram itself, without HTTP: bots by token, their queues, and the method registry.
  * The fastify server ({@link ./server.ts}) and the harness control ({@link ./control.ts}) are two
@@ -33,44 +32,21 @@ const MAX_BOT_ID = 2 ** 54;
 export class FakeTelegram {
   readonly options: ResolvedFakeApiOptions;
   readonly events = new FakeApiEvents();
-  readonly #bots = new Map<string, BotState>();
+  readonly registry: BotRegistry;
 
   constructor(options: ResolvedFakeApiOptions) {
     this.options = options;
+    this.registry = new BotRegistry(options, (expiredBot, item) => this.noteExpired(expiredBot, item));
   }
 
-  /**
-   * The bot behind a token, created on first use. A malformed token gets 401 exactly as
-   * telegram-bot-api checks it (ClientManager::send): leading 0, longer than 80, a '/', no ':',
-   * or a bot id outside 1..2^54; we also require a non-empty secret after the ':'.
-   */
+  /** The bot behind a token, created on first use; 401 for a malformed token (see {@link BotRegistry.get}). */
   bot(token: string): BotState {
-    const known = this.#bots.get(token);
-    if (known !== undefined) return known;
-    const colon = token.indexOf(":");
-    const digits = token.slice(0, colon);
-    const id = Number(digits);
-    if (
-      colon <= 0 ||
-      colon === token.length - 1 ||
-      token[0] === "0" ||
-      token.length > 80 ||
-      token.includes("/") ||
-      !/^\d+$/.test(digits) ||
-      !(id > 0 && id < MAX_BOT_ID)
-    ) {
-      throw unauthorized(Descriptions.invalidToken);
-    }
-    const bot = new BotState(token, id, this.options, (expiredBot, item) =>
-      this.noteExpired(expiredBot, item),
-    );
-    this.#bots.set(token, bot);
-    return bot;
+    return this.registry.get(token);
   }
 
-  /** Bots seen so far. */
+  /** Bots whose state is live (released idle bots are not among them). */
   bots(): IterableIterator<BotState> {
-    return this.#bots.values();
+    return this.registry.values();
   }
 
   /**
@@ -89,6 +65,7 @@ export class FakeTelegram {
       bot.counters.updatesFiltered++;
       return null;
     }
+    bot.lastActiveMs = this.options.clock.nowMs();
     const item = bot.queue.push(type, bot.nowSec() + expirySeconds, queueKey, build);
     bot.counters.updatesQueued++;
     if (this.events.listenerCount("update") > 0) {
@@ -112,12 +89,14 @@ export class FakeTelegram {
     onCancel: MethodContext["onCancel"] = ignoreCancel,
   ): CallOutcome | Promise<CallOutcome> {
     const receivedAtMs = monotonicMs();
+    bot.lastActiveMs = this.options.clock.nowMs();
+    const handler = findMethod(methodName);
     const counters = bot.counters;
-    counters.requestsByMethod[methodName] = (counters.requestsByMethod[methodName] ?? 0) + 1;
+    const counted = handler === undefined ? UNKNOWN_METHOD : methodName;
+    counters.requestsByMethod[counted] = (counters.requestsByMethod[counted] ?? 0) + 1;
     if (this.events.listenerCount("request") > 0) {
       this.events.emit("request", { botId: bot.id, method: methodName, via, atMs: receivedAtMs });
     }
-    const handler = METHODS[methodName];
     if (handler === undefined) {
       return this.#finish(bot, methodName, params, via, receivedAtMs, {
         ok: false,
@@ -135,10 +114,19 @@ export class FakeTelegram {
     }
     if (!(value instanceof Promise))
       return this.#finish(bot, methodName, params, via, receivedAtMs, success(value));
+    bot.pendingCalls++;
     return value.then(
-      (resolved: unknown) => this.#finish(bot, methodName, params, via, receivedAtMs, success(resolved)),
-      (error: unknown) =>
-        this.#finish(bot, methodName, params, via, receivedAtMs, { ok: false, error: toApiError(error) }),
+      (resolved: unknown) => {
+        bot.pendingCalls--;
+        return this.#finish(bot, methodName, params, via, receivedAtMs, success(resolved));
+      },
+      (error: unknown) => {
+        bot.pendingCalls--;
+        return this.#finish(bot, methodName, params, via, receivedAtMs, {
+          ok: false,
+          error: toApiError(error),
+        });
+      },
     );
   }
 
@@ -150,7 +138,13 @@ export class FakeTelegram {
     receivedAtMs: number,
     outcome: CallOutcome,
   ): CallOutcome {
-    if (!outcome.ok) this.#countError(bot, outcome.error);
+    if (!outcome.ok) {
+      this.#countError(bot, outcome.error);
+      if (this.events.listenerCount("apiError") > 0) {
+        const { errorCode, description } = outcome.error;
+        this.events.emit("apiError", { botId: bot.id, method, errorCode, description, atMs: monotonicMs() });
+      }
+    }
     const stored = bot.callLog.add(method, params, via, receivedAtMs, outcome.ok ? undefined : outcome.error);
     if (this.events.listenerCount("call") > 0)
       this.events.emit("call", { botId: bot.id, record: callRecord(stored) });
@@ -167,13 +161,27 @@ export class FakeTelegram {
 
   /** Stops every parked poll, pending 409 and webhook dispatcher. */
   async close(): Promise<void> {
+    this.registry.close();
     const closing: Promise<void>[] = [];
-    for (const bot of this.#bots.values()) {
+    for (const bot of this.registry.values()) {
       bot.poller.close();
       if (bot.dispatcher !== null) closing.push(bot.dispatcher.close());
       bot.dispatcher = null;
     }
     await Promise.all(closing);
+  }
+
+  /**
+   * A bot's request refused before its method ran (a body that cannot be read: corrupt gzip, too
+   * large, cut off): counted and announced like any other error answer, so a bot whose every call
+   * is refused this way shows its errors.
+   */
+  noteRequestError(bot: BotState, method: string, error: ApiError): void {
+    this.#countError(bot, error);
+    if (this.events.listenerCount("apiError") > 0) {
+      const { errorCode, description } = error;
+      this.events.emit("apiError", { botId: bot.id, method, errorCode, description, atMs: monotonicMs() });
+    }
   }
 
   #countError(bot: BotState, error: ApiError): void {

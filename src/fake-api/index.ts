@@ -9,9 +9,10 @@ export {
   type InjectCommandInput,
   type InjectTextInput,
 } from "./control.ts";
+export { CONTROL_TOKEN_HEADER } from "./control-auth.ts";
 export { CONTROL_PREFIX } from "./control-routes.ts";
 export type { CountedTraffic } from "./counted.ts";
-export type { BotCounters } from "./counters.ts";
+export { type BotCounters, UNKNOWN_METHOD } from "./counters.ts";
 export { ApiError } from "./errors.ts";
 export type { FakeApiEventMap, FakeApiEvents } from "./events.ts";
 export { METHOD_NAMES } from "./methods/index.ts";

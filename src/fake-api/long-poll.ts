@@ -45,6 +45,11 @@ export class LongPoller {
     return this.#parked !== null;
   }
 
+  /** Nothing parked and no delayed 409 pending. */
+  get isIdle(): boolean {
+    return this.#parked === null && this.#pendingConflicts.size === 0;
+  }
+
   /**
    * Answers a getUpdates call: at once when it can (an array), else a promise that resolves with
    * the updates handed over (possibly none) or rejects

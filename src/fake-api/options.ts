@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { type Clock, systemClock } from "./clock.ts";
 
 /**
@@ -29,6 +30,28 @@ export interface FakeApiOptions {
   bodyLimitBytes?: number;
   /** How many recent calls per bot the call log keeps (a ring buffer; counters are never dropped). Default 10000. */
   callLogCapacity?: number;
+  /**
+   * How much the call logs of all bots together may hold, in bytes (names and values counted at
+   * two bytes a character); the oldest calls go first. Default 64 MiB.
+   */
+  callLogMaxBytes?: number;
+  /** A parameter value longer than this (bytes, as above) is logged as its SHA-256 and length. Default 16 KiB. */
+  callLogValueMaxBytes?: number;
+  /**
+   * A bot that has made no call and had no update for this long, and has nothing queued, parked or
+   * set (no webhook), is released; its counters keep their totals. Default 600000 (10 min).
+   */
+  botIdleReleaseMs?: number;
+  /**
+   * Most bot states kept at once; beyond it the least recently active releasable bots are released
+   * early, and the kept counters of released bots are capped at this many too. Default 10000.
+   */
+  maxBots?: number;
+  /**
+   * The secret the control API over HTTP requires in the `X-Tgbench-Control-Token` header.
+   * Default: 32 random hex characters, new for every fake API (`tgbench serve` prints it).
+   */
+  controlToken?: string;
   /** How many recent messages per chat are kept for edits, replies, forwards and button presses. Default 1000. */
   messagesKeptPerChat?: number;
   /** Wall clock for message dates, expiry and rate limits. Default: the system clock. */
@@ -54,8 +77,15 @@ export const FAKE_API_DEFAULTS = {
   webhookProbeTimeoutMs: 10_000,
   bodyLimitBytes: 50 * 1024 * 1024,
   callLogCapacity: 10_000,
+  callLogMaxBytes: 64 * 1024 * 1024,
+  callLogValueMaxBytes: 16 * 1024,
+  botIdleReleaseMs: 600_000,
+  maxBots: 10_000,
   messagesKeptPerChat: 1_000,
 } as const;
+
+/** A fresh control token: 128 random bits as hex. */
+export const newControlToken = (): string => randomBytes(16).toString("hex");
 
 /** Protocol constants of telegram-bot-api that are not options (Client.cpp, WebhookActor.cpp). */
 export const TELEGRAM_LIMITS = {
@@ -77,6 +107,16 @@ export const TELEGRAM_LIMITS = {
   secretTokenMaxLength: 256,
   messageTextMaxLength: 4096,
   captionMaxLength: 1024,
+  /** Query string plus a urlencoded or JSON body, and each multipart field (HttpReader `MAX_TOTAL_PARAMETERS_LENGTH`). */
+  maxParametersBytes: 1 << 20,
+  /** Request line and headers (HttpReader `MAX_TOTAL_HEADERS_LENGTH`). */
+  maxHeadersBytes: 1 << 18,
+  /** File parts per request (HttpServer's HttpInboundConnection `max_files`). */
+  maxFilesPerRequest: 50,
+  /** RFC 1341's limit, as HttpReader `MAX_BOUNDARY_LENGTH`. */
+  multipartBoundaryMaxLength: 70,
+  /** Nesting of JSON values in a body and in JSON parameters (JsonBuilder `DEFAULT_MAX_DEPTH`). */
+  jsonMaxDepth: 100,
   /** First update_id of a new queue is random ≥ 2,000,001 (TD TQueue). */
   firstUpdateIdMin: 2_000_001,
   /** Retry delays after the immediate first retry: 2, 4, 8 … s, capped at a random 60–120 s. */
@@ -90,6 +130,7 @@ export function resolveFakeApiOptions(options: FakeApiOptions = {}): ResolvedFak
   const resolved: ResolvedFakeApiOptions = {
     ...FAKE_API_DEFAULTS,
     clock: systemClock,
+    controlToken: newControlToken(),
     webhookRoute: (url: string) => url,
     ...withoutUndefined(options),
   };
@@ -98,6 +139,10 @@ export function resolveFakeApiOptions(options: FakeApiOptions = {}): ResolvedFak
     "webhookProbeTimeoutMs",
     "bodyLimitBytes",
     "callLogCapacity",
+    "callLogMaxBytes",
+    "callLogValueMaxBytes",
+    "botIdleReleaseMs",
+    "maxBots",
     "messagesKeptPerChat",
   ] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] <= 0) {
@@ -106,6 +151,9 @@ export function resolveFakeApiOptions(options: FakeApiOptions = {}): ResolvedFak
   }
   if (!(resolved.webhookRetryTimeScale >= 0)) {
     throw new RangeError(`webhookRetryTimeScale must be >= 0, got ${resolved.webhookRetryTimeScale}`);
+  }
+  if (!/^[\x21-\x7e]{16,256}$/.test(resolved.controlToken)) {
+    throw new RangeError("controlToken must be 16-256 printable ASCII characters without spaces");
   }
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65_535) {
     throw new RangeError(`port must be an integer in 0..65535, got ${resolved.port}`);

@@ -93,11 +93,20 @@ describe("envelopes and routing", () => {
     }
   });
 
-  test("parseBotPath splits token and method and rejects other shapes", () => {
-    assert.deepEqual(parseBotPath("/bot1:a/getMe?x=1"), { token: "1:a", method: "getme" });
-    assert.deepEqual(parseBotPath("/bot1:a/test/getMe"), { token: "1:a", method: "getme" });
-    assert.equal(parseBotPath("/bot1:a/"), undefined);
-    assert.equal(parseBotPath("/bot1:a/a/b"), undefined);
+  test("parseBotPath splits token and method as HttpConnection::handle does and rejects other shapes", () => {
+    const route = (token: string, method: string, testEnvironment = false) => ({
+      token,
+      method,
+      testEnvironment,
+    });
+    assert.deepEqual(parseBotPath("/bot1:a/getMe?x=1"), route("1:a", "getme"));
+    assert.deepEqual(parseBotPath("/bot1:a/test/getMe"), route("1:a", "getme", true));
+    // No method in the path: telegram-bot-api takes it from the `method` parameter.
+    assert.deepEqual(parseBotPath("/bot1:a/"), route("1:a", ""));
+    // Everything after the token's slash is the method name (an unknown one: 404 method not found).
+    assert.deepEqual(parseBotPath("/bot1:a/a/b"), route("1:a", "a/b"));
+    assert.equal(parseBotPath("/bot1:a"), undefined);
+    assert.equal(parseBotPath("/bot1:a/testgetMe"), undefined);
     assert.equal(parseBotPath("/api/bot1:a/getMe"), undefined);
   });
 });

@@ -1,15 +1,23 @@
-import type { Socket } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { registerBodyParsers } from "./body-parsers.ts";
+import { normaliseContentType, registerBodyParsers, wireBodyBytes } from "./body-parsers.ts";
 import type { BotState } from "./bot-state.ts";
 import { FakeApiControl } from "./control.ts";
 import { registerControlRoutes } from "./control-routes.ts";
 import { countTraffic } from "./counted.ts";
-import { ApiError, notFound, payloadTooLarge } from "./errors.ts";
+import { ApiError, notFound, RequestError, requestErrors } from "./errors.ts";
 import type { FakeApiEvents } from "./events.ts";
 import { type CallOutcome, FakeTelegram } from "./fake-telegram.ts";
-import { type FakeApiOptions, type ResolvedFakeApiOptions, resolveFakeApiOptions } from "./options.ts";
+import { streamError } from "./multipart.ts";
+import {
+  type FakeApiOptions,
+  type ResolvedFakeApiOptions,
+  resolveFakeApiOptions,
+  TELEGRAM_LIMITS,
+} from "./options.ts";
 import { EMPTY_BODY, Params, type ParsedBody } from "./params.ts";
+import { answerClientError } from "./socket-errors.ts";
+import { takeBytesRead, takeBytesWritten } from "./socket-meter.ts";
+import { type ParamRecord, parseUrlParameters, routableUrl, urlDecode } from "./url-encoding.ts";
 
 /**
  * The fake Telegram Bot API: a fastify server that real bot frameworks cannot tell from
@@ -32,6 +40,11 @@ export class FakeApi {
 
   get events(): FakeApiEvents {
     return this.telegram.events;
+  }
+
+  /** The secret the control API over HTTP wants in `X-Tgbench-Control-Token` (see control-auth.ts). */
+  get controlToken(): string {
+    return this.options.controlToken;
   }
 
   /** Starts listening; resolves with the API root to give a bot (`http://127.0.0.1:PORT`, no trailing slash). */
@@ -64,6 +77,9 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   return api;
 }
 
+/** Verbs telegram-bot-api does not serve (it knows GET and POST only). */
+const OTHER_VERBS = ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"] as const;
+
 function buildApp(telegram: FakeTelegram, control: FakeApiControl, options: ResolvedFakeApiOptions) {
   const app = Fastify({
     logger: false,
@@ -73,48 +89,145 @@ function buildApp(telegram: FakeTelegram, control: FakeApiControl, options: Reso
     return503OnClosing: false,
     // telegram-bot-api closes idle inbound keep-alive connections after 500 s.
     keepAliveTimeout: 500_000,
+    // HttpReader accepts a request line and headers up to 256 KiB (Node's default is 16 KiB).
+    http: { maxHeaderSize: TELEGRAM_LIMITS.maxHeadersBytes },
+    // Before routing: pick the body parser as HttpReader would, and make any %-escape routable.
+    rewriteUrl: (req) => {
+      normaliseContentType(req);
+      return routableUrl(req.url ?? "/");
+    },
+    routerOptions: { querystringParser: (query: string) => parseUrlParameters(query) },
+    clientErrorHandler: answerClientError,
+    // Only reachable if rewriteUrl missed a case: still Telegram's shape, never fastify's own.
+    frameworkErrors: (_error, req, reply) =>
+      req.method === "GET" || req.method === "POST"
+        ? sendEnvelope(reply, { ok: false, error: notFound() })
+        : notImplemented(reply),
   });
+  // telegram-bot-api reads a body whatever the method (HttpReader reads one for GET too); any
+  // other verb is refused before its body is read.
+  app.addHttpMethod("GET", { hasBody: true, overrideExisting: true });
+  for (const verb of OTHER_VERBS) app.addHttpMethod(verb, { hasBody: false, overrideExisting: true });
   registerBodyParsers(app, options.bodyLimitBytes);
-  app.setErrorHandler((error, _req, reply) => {
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    const apiError =
-      status === 413
-        ? payloadTooLarge()
-        : new ApiError(status >= 400 && status < 500 ? 400 : 500, `Bad Request: ${(error as Error).message}`);
-    sendEnvelope(reply, { ok: false, error: apiError });
+  app.setErrorHandler((error, req, reply) => {
+    const apiError = requestError(error, options.bodyLimitBytes, req.headers["content-type"]);
+    const route = parseBotPath(targetOf(req));
+    const bot = route === undefined ? undefined : knownBot(telegram, route.token);
+    if (bot !== undefined) {
+      countRequestBytes(telegram, bot, req);
+      telegram.noteRequestError(bot, route?.method.toLowerCase() ?? "", apiError);
+    }
+    sendEnvelope(reply, { ok: false, error: apiError }, bot === undefined ? undefined : { telegram, bot });
   });
   app.setNotFoundHandler((_req, reply) => sendEnvelope(reply, { ok: false, error: notFound() }));
-  registerControlRoutes(app, control);
+  registerControlRoutes(app, control, options);
   app.route({
     method: ["GET", "POST"],
     url: "/*",
     handler: (req, reply) => handleBotRequest(telegram, req, reply),
   });
-  // telegram-bot-api answers any other verb with 501 and an empty body (TD parse_head).
+  // telegram-bot-api answers any other verb with 501 and an empty body, and closes the connection
+  // (HttpReader::parse_head fails, HttpConnectionBase closes after writing the error).
   app.route({
-    method: ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"],
+    method: [...OTHER_VERBS],
     url: "/*",
-    handler: (_req, reply) => reply.code(501).send(),
+    handler: (_req, reply) => notImplemented(reply),
   });
   return app;
 }
 
-/** `/bot<token>/<method>` or `/bot<token>/test/<method>`; undefined for anything else. */
-export function parseBotPath(url: string): { token: string; method: string } | undefined {
-  if (!url.startsWith("/bot")) return undefined;
-  const queryAt = url.indexOf("?");
-  const path = queryAt === -1 ? url : url.slice(0, queryAt);
-  const slash = path.indexOf("/", 4);
-  if (slash === -1) return undefined;
-  const token = decodeURIComponent(path.slice(4, slash));
-  let method = path.slice(slash + 1);
-  if (method.startsWith("test/")) method = method.slice(5);
-  if (method === "" || method.includes("/")) return undefined;
-  return { token, method: method.toLowerCase() };
+/** 501 with an empty body, and the connection closed after it. */
+function notImplemented(reply: FastifyReply): void {
+  reply.hijack();
+  reply.raw.writeHead(501, { "content-length": 0, connection: "close" });
+  reply.raw.end();
 }
 
+/** What went wrong while reading a request, as telegram-bot-api's HTTP reader words it. */
+function requestError(error: unknown, bodyLimitBytes: number, contentType: string | undefined): ApiError {
+  if (error instanceof ApiError) return error;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  if (code === "FST_ERR_CTP_BODY_TOO_LARGE" || statusCode === 413) {
+    const parameters =
+      contentType === "application/json" || contentType === "application/x-www-form-urlencoded";
+    return parameters && bodyLimitBytes > TELEGRAM_LIMITS.maxParametersBytes
+      ? requestErrors.tooManyParameters()
+      : requestErrors.bodyTooLarge();
+  }
+  if (typeof code === "string" && code.startsWith("Z_")) return streamError(error);
+  if (
+    code === "FST_ERR_CTP_INVALID_CONTENT_LENGTH" ||
+    code === "ECONNRESET" ||
+    code === "ERR_STREAM_PREMATURE_CLOSE"
+  ) {
+    return requestErrors.unexpectedEnd();
+  }
+  if (typeof statusCode === "number" && statusCode >= 400 && statusCode < 500) {
+    return requestErrors.badRequest((error as Error).message);
+  }
+  // Anything else is a bug of the fake API: say so rather than pretend it was the request's fault.
+  return new ApiError(500, `Internal Server Error: ${(error as Error)?.message ?? String(error)}`);
+}
+
+/** A bot route as telegram-bot-api splits it (HttpConnection::handle). */
+export interface BotRoute {
+  token: string;
+  /** Lower-case method name; empty when the path has none (then the `method` parameter names it). */
+  method: string;
+  /** `/bot<token>/test/<method>`: Telegram's test environment. */
+  testEnvironment: boolean;
+}
+
+/**
+ * `/bot<token>/<method>` or `/bot<token>/test/<method>`, split as HttpConnection::handle does on
+ * the url-decoded path: the token runs to the next `/`; the method is everything after it
+ * (`a/b` is a method name, just not a known one; an empty one is taken from the `method`
+ * parameter). Undefined for any other path (404 `Not Found`).
+ */
+export function parseBotPath(url: string): BotRoute | undefined {
+  if (!url.startsWith("/bot")) return undefined;
+  let pathEnd = url.length;
+  for (const stop of ["?", "#"]) {
+    const at = url.indexOf(stop);
+    if (at !== -1 && at < pathEnd) pathEnd = at;
+  }
+  const path = urlDecode(url.slice(0, pathEnd), false);
+  const slash = path.indexOf("/", 4);
+  if (slash === -1) return undefined;
+  let rest = path.slice(slash);
+  const testEnvironment = rest.startsWith("/test");
+  if (testEnvironment) rest = rest.slice(5);
+  if (!rest.startsWith("/")) return undefined;
+  return { token: path.slice(4, slash), method: rest.slice(1).toLowerCase(), testEnvironment };
+}
+
+/** The bot of a token, or undefined for a malformed token (which gets 401 elsewhere). */
+function knownBot(telegram: FakeTelegram, token: string): BotState | undefined {
+  try {
+    return telegram.bot(token);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Counts a bot request's bytes: on the socket (headers included) and its body alone. */
+function countRequestBytes(telegram: FakeTelegram, bot: BotState, req: FastifyRequest): void {
+  countTraffic(telegram.events, bot, "bytesIn", takeBytesRead(req.raw.socket));
+  bot.counters.bodyBytesIn += wireBodyBytes(req);
+}
+
+/** The request target as the client sent it (fastify's `url` may have been made routable). */
+const targetOf = (req: FastifyRequest): string => req.originalUrl ?? req.url;
+
 function handleBotRequest(telegram: FakeTelegram, req: FastifyRequest, reply: FastifyReply): unknown {
-  const route = parseBotPath(req.url);
+  const target = targetOf(req);
+  if (!target.startsWith("/")) {
+    return sendEnvelope(reply, {
+      ok: false,
+      error: notFound("absolute URI is specified in the Request-Line"),
+    });
+  }
+  const route = parseBotPath(target);
   if (route === undefined) return sendEnvelope(reply, { ok: false, error: notFound() });
   let bot: BotState;
   try {
@@ -122,16 +235,12 @@ function handleBotRequest(telegram: FakeTelegram, req: FastifyRequest, reply: Fa
   } catch (error: unknown) {
     return sendEnvelope(reply, { ok: false, error: error as ApiError });
   }
-  countConnection(bot, req.raw.socket);
-  countTraffic(telegram.events, bot, "bytesIn", Number(req.headers["content-length"] ?? 0));
-  return answerCall(
-    telegram,
-    bot,
-    route.method,
-    req,
-    reply,
-    (req.body as ParsedBody | undefined) ?? EMPTY_BODY,
-  );
+  countConnection(bot, req);
+  countRequestBytes(telegram, bot, req);
+  const params = new Params(req.query as ParamRecord, (req.body as ParsedBody | undefined) ?? EMPTY_BODY);
+  // Query: a path without a method takes it from the `method` parameter.
+  const method = route.method !== "" ? route.method : (params.get("method") ?? "").toLowerCase();
+  return answerCall(telegram, bot, method, params, reply);
 }
 
 /** Runs the call and writes its envelope; synchronous unless the method waits (long polls, setWebhook). */
@@ -139,11 +248,9 @@ function answerCall(
   telegram: FakeTelegram,
   bot: BotState,
   method: string,
-  req: FastifyRequest,
+  params: Params,
   reply: FastifyReply,
-  body: ParsedBody,
 ): unknown {
-  const params = new Params(req.query as Record<string, unknown>, body);
   const outcome = telegram.call(bot, method, params, "http", (cancel) => {
     reply.raw.once("close", () => {
       if (!reply.raw.writableFinished) cancel();
@@ -151,14 +258,15 @@ function answerCall(
   });
   if (outcome instanceof Promise) {
     return outcome.then((settled) => {
-      countTraffic(telegram.events, bot, "bytesOut", sendEnvelope(reply, settled));
+      sendEnvelope(reply, settled, { telegram, bot });
     });
   }
-  countTraffic(telegram.events, bot, "bytesOut", sendEnvelope(reply, outcome));
+  sendEnvelope(reply, outcome, { telegram, bot });
   return undefined;
 }
 
-function countConnection(bot: BotState, socket: Socket): void {
+function countConnection(bot: BotState, req: FastifyRequest): void {
+  const socket = req.raw.socket;
   if (bot.sockets.has(socket)) return;
   bot.sockets.add(socket);
   bot.counters.connectionsOpened++;
@@ -186,12 +294,18 @@ function envelopeOf(outcome: CallOutcome): {
 }
 
 /**
- * Sends the envelope with `Content-Type: application/json` exactly (no charset); returns the body
- * size. On the bot path the answer is written to the raw response (fastify's `hijack`): this is
- * the hot path of every benchmark, and fastify's reply pipeline (hooks, serializer, header
- * rewriting) has nothing to add to a pre-serialised body.
+ * Sends the envelope with `Content-Type: application/json` exactly (no charset) and counts it for
+ * `bot` (body bytes, and bytes on the socket with the headers). A {@link RequestError} closes the
+ * connection after the answer, as telegram-bot-api does. On the bot path the answer is written to
+ * the raw response (fastify's `hijack`): this is the hot path of every benchmark, and fastify's
+ * reply pipeline (hooks, serializer, header rewriting) has nothing to add to a pre-serialised body.
  */
-function sendEnvelope(reply: FastifyReply, outcome: CallOutcome): number {
+/** `counted`: the bot whose counters (and `counted` events) take the answer's bytes. */
+function sendEnvelope(
+  reply: FastifyReply,
+  outcome: CallOutcome,
+  counted?: { telegram: FakeTelegram; bot: BotState },
+): void {
   const { status, payload, retryAfter } = envelopeOf(outcome);
   const length = Buffer.byteLength(payload);
   const headers: Record<string, string | number> = {
@@ -199,8 +313,19 @@ function sendEnvelope(reply: FastifyReply, outcome: CallOutcome): number {
     "content-length": length,
   };
   if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
+  if (!outcome.ok && outcome.error instanceof RequestError) headers.connection = "close";
   reply.hijack();
-  reply.raw.writeHead(status, headers);
-  reply.raw.end(payload);
-  return length;
+  const raw = reply.raw;
+  if (raw.headersSent || raw.destroyed) return;
+  raw.writeHead(status, headers);
+  raw.end(payload);
+  if (counted !== undefined) {
+    counted.bot.counters.bodyBytesOut += length;
+    countTraffic(
+      counted.telegram.events,
+      counted.bot,
+      "bytesOut",
+      takeBytesWritten(reply.request.raw.socket),
+    );
+  }
 }

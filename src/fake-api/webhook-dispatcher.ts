@@ -1,18 +1,17 @@
-import { connect } from "node:net";
-import { type Dispatcher, Pool } from "undici";
+import type { IncomingHttpHeaders } from "node:http";
+import { buildConnector, type Dispatcher, Pool } from "undici";
 import type { BotState, WebhookConfig } from "./bot-state.ts";
 import { monotonicMs } from "./clock.ts";
 import { countTraffic } from "./counted.ts";
+import { DeliveryTimeouts } from "./delivery-timeouts.ts";
 import type { FakeTelegram } from "./fake-telegram.ts";
 import { TELEGRAM_LIMITS } from "./options.ts";
-import { Params } from "./params.ts";
+import { Params, type ParsedBody } from "./params.ts";
+import { ConnectionMeter } from "./socket-meter.ts";
 import type { QueuedUpdate } from "./update-queue.ts";
-import { allowedInWebhookReply, parseWebhookReply } from "./webhook-reply.ts";
-
-/** The abort reason of a POST that ran past `webhookDeliveryTimeoutMs`. */
-const DELIVERY_TIMED_OUT = Symbol("webhook delivery timed out");
-/** Delivery timeouts shorter than this get an exact per-request timer (see #post). */
-const EXACT_TIMEOUT_BELOW_MS = 5_000;
+import { rawUserinfo } from "./url-encoding.ts";
+import { describeNetworkError } from "./webhook-probe.ts";
+import { allowedInWebhookReply, drainErrorBody, readWebhookReply } from "./webhook-reply.ts";
 
 /** Updates of one ordering key (a chat, or a user's callback queries), delivered one at a time. */
 interface Lane {
@@ -33,14 +32,19 @@ interface DeliveryFailure {
 
 /**
  * Pushes a bot's updates to its webhook the way Telegram does (WebhookActor.cpp):
- * - POST with `Content-Type: application/json` exactly and the secret header;
+ * - POST with `Content-Type: application/json` exactly, the secret header, and Basic auth from
+ *   the URL's user info as written (telegram-bot-api base64-encodes it without decoding);
  * - a keep-alive pool of at most `max_connections`, one request per connection at a time;
  * - updates of one chat strictly one after another, different chats in parallel;
- * - success = any 2xx; failure = other status, closed connection, or no answer in time;
+ * - success = any 2xx; failure = other status, closed connection, or not done in time: the
+ *   timeout is on the whole delivery, headers and body (HttpConnectionBase's timeout is not
+ *   renewed by incoming data), so a bot that drips its answer is cut off too;
  * - retries: the first at once, then 2, 4, 8 … s capped at a random 60–120 s (scaled by
  *   `webhookRetryTimeScale`), `Retry-After` honoured (0–3600 s); an update whose next attempt
  *   would fall after its expiry is dropped;
- * - a 2xx body with a `method` is executed as an API call (a webhook reply).
+ * - a 2xx body with a `method` is executed as an API call (a webhook reply); no more of an answer
+ *   is read than a call can use (see {@link readWebhookReply}), so no answer can exhaust memory.
+ * Bytes are counted on the dispatcher's sockets (headers included) and as bodies alone.
  */
 export class WebhookDispatcher {
   readonly #telegram: FakeTelegram;
@@ -49,8 +53,9 @@ export class WebhookDispatcher {
   readonly #url: URL;
   readonly #path: string;
   readonly #pool: Pool;
-  /** One controller per POST in flight: aborted by its delivery timeout or by close(). */
-  readonly #requests = new Set<AbortController>();
+  /** Every POST in flight, aborted by its delivery timeout or by close(). */
+  readonly #timeouts: DeliveryTimeouts;
+  readonly #meter: ConnectionMeter;
   readonly #lanes = new Map<number, Lane>();
   /** Keys of lanes ready to send, in the order they became ready (fairness across chats). */
   #ready: number[] = [];
@@ -66,21 +71,30 @@ export class WebhookDispatcher {
     this.#config = config;
     this.#url = new URL(deliveryUrl);
     this.#path = this.#url.pathname + this.#url.search;
+    this.#timeouts = new DeliveryTimeouts(telegram.options.webhookDeliveryTimeoutMs);
+    this.#meter = new ConnectionMeter((readBytes, writtenBytes) => {
+      countTraffic(telegram.events, bot, "webhookBytesIn", readBytes);
+      countTraffic(telegram.events, bot, "webhookBytesOut", writtenBytes);
+    });
     this.#pool = new Pool(this.#url.origin, {
       connections: config.maxConnections,
       pipelining: 1,
       headersTimeout: telegram.options.webhookDeliveryTimeoutMs,
       bodyTimeout: telegram.options.webhookDeliveryTimeoutMs,
+      connect: this.#meter.wrap(buildConnector({}) as never) as never,
     });
     this.#pool.on("connect", () => {
       bot.counters.webhookConnectionsOpened++;
     });
     this.#headers = { "content-type": "application/json", "accept-encoding": "gzip, deflate" };
     if (config.secretToken !== "") this.#headers["x-telegram-bot-api-secret-token"] = config.secretToken;
-    if (this.#url.username !== "") {
-      const credentials = `${decodeURIComponent(this.#url.username)}:${decodeURIComponent(this.#url.password)}`;
-      this.#headers.authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
-    }
+    const userinfo = rawUserinfo(config.url);
+    if (userinfo !== "") this.#headers.authorization = `Basic ${Buffer.from(userinfo).toString("base64")}`;
+  }
+
+  /** Adds the bytes on the dispatcher's sockets so far to the bot's counters. */
+  countSocketBytes(): void {
+    this.#meter.countAll();
   }
 
   /** Loads the updates already queued (they were waiting for getUpdates) and starts sending. */
@@ -102,8 +116,9 @@ export class WebhookDispatcher {
     this.#closed = true;
     for (const lane of this.#lanes.values()) clearTimeout(lane.retryTimer);
     this.#lanes.clear();
-    for (const request of this.#requests) request.abort();
+    this.#timeouts.close();
     await this.#pool.destroy().catch(() => {});
+    this.#meter.countAll();
   }
 
   #enqueue(item: QueuedUpdate): void {
@@ -155,7 +170,17 @@ export class WebhookDispatcher {
         atMs: monotonicMs(),
       });
     }
-    const failure = await this.#post(item);
+    let failure: DeliveryFailure | null;
+    try {
+      failure = await this.#post(item);
+    } catch (error: unknown) {
+      // #post turns every outcome into data; this is the net under it, so that nothing can ever
+      // escape the delivery loop as an unhandled rejection.
+      failure = {
+        message: `Webhook connection closed (${(error as Error)?.message ?? error})`,
+        retryAfterSeconds: 0,
+      };
+    }
     this.#inFlight--;
     lane.busy = false;
     if (this.#closed) return;
@@ -166,56 +191,61 @@ export class WebhookDispatcher {
 
   /** One POST; resolves with null on a 2xx (after running any webhook reply) or the failure. */
   async #post(item: QueuedUpdate): Promise<DeliveryFailure | null> {
-    // undici's own headersTimeout/bodyTimeout tick at 0.5–1 s granularity: fine for Telegram's
-    // 60 s, but a 200 ms test timeout would fire after up to a second. Short timeouts get an exact
-    // per-request timer; long ones skip its cost (an AbortController and a timer per POST).
-    const timeoutMs = this.#telegram.options.webhookDeliveryTimeoutMs;
-    const request = timeoutMs < EXACT_TIMEOUT_BELOW_MS ? new AbortController() : undefined;
-    const timer =
-      request === undefined ? undefined : setTimeout(() => request.abort(DELIVERY_TIMED_OUT), timeoutMs);
-    if (request !== undefined) this.#requests.add(request);
-    let response: Dispatcher.ResponseData;
-    let body: Buffer;
+    const request = this.#timeouts.start();
     const payload = JSON.stringify(item.update);
-    countTraffic(this.#telegram.events, this.#bot, "webhookBytesOut", Buffer.byteLength(payload));
+    this.#bot.counters.webhookBodyBytesOut += Buffer.byteLength(payload);
     try {
-      response = await this.#pool.request({
-        path: this.#path,
-        method: "POST",
-        headers: this.#headers,
-        body: payload,
-        ...(request === undefined ? {} : { signal: request.signal }),
-      });
-      body = Buffer.from(await response.body.arrayBuffer());
-      countTraffic(this.#telegram.events, this.#bot, "webhookBytesIn", body.length);
-    } catch (error: unknown) {
-      const timedOut = request?.signal.reason === DELIVERY_TIMED_OUT;
-      return {
-        message: timedOut ? "Read timeout expired" : describeNetworkError(error),
-        retryAfterSeconds: 0,
-      };
-    } finally {
-      if (request !== undefined) {
-        clearTimeout(timer);
-        this.#requests.delete(request);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await this.#pool.request({
+          path: this.#path,
+          method: "POST",
+          headers: this.#headers,
+          body: payload,
+          signal: request.signal,
+        });
+      } catch (error: unknown) {
+        return {
+          message: request.timedOut ? "Read timeout expired" : describeNetworkError(error),
+          retryAfterSeconds: 0,
+        };
       }
-    }
-    if (response.statusCode >= 200 && response.statusCode <= 299) {
-      if (!this.#closed) await this.#runReply(response.headers, body);
+      const onBodyBytes = (bytes: number) => {
+        this.#bot.counters.webhookBodyBytesIn += bytes;
+      };
+      if (response.statusCode < 200 || response.statusCode > 299) {
+        await drainErrorBody(response.body, onBodyBytes);
+        const retryAfter = Number(response.headers["retry-after"] ?? 0);
+        return {
+          // telegram-bot-api quotes the reason phrase the webhook sent, whatever it is.
+          message: `Wrong response from the webhook: ${response.statusCode} ${response.statusText}`,
+          retryAfterSeconds: Number.isFinite(retryAfter) ? Math.trunc(retryAfter) : 0,
+        };
+      }
+      const reply = await readWebhookReply(
+        response.headers as IncomingHttpHeaders,
+        response.body,
+        this.#telegram.options.bodyLimitBytes,
+        onBodyBytes,
+      );
+      if (!reply.ok) {
+        return {
+          message: request.timedOut ? "Read timeout expired" : reply.message,
+          retryAfterSeconds: 0,
+        };
+      }
+      if (reply.body !== undefined && !this.#closed) await this.#runReply(reply.body);
       return null;
+    } finally {
+      this.#timeouts.finish(request);
+      // Someone times traffic by when it happened (the trial recorder): hand this POST's socket
+      // bytes over now, not lazily when the counters are next read.
+      if (this.#telegram.events.listenerCount("counted") > 0) this.#meter.countAll();
     }
-    const retryAfter = Number(response.headers["retry-after"] ?? 0);
-    return {
-      // telegram-bot-api quotes the reason phrase the webhook sent, whatever it is.
-      message: `Wrong response from the webhook: ${response.statusCode} ${response.statusText}`,
-      retryAfterSeconds: Number.isFinite(retryAfter) ? Math.trunc(retryAfter) : 0,
-    };
   }
 
-  async #runReply(headers: Record<string, string | string[] | undefined>, body: Buffer): Promise<void> {
-    const parsed = await parseWebhookReply(headers, body);
-    if (parsed === undefined) return;
-    const params = new Params(undefined, parsed);
+  async #runReply(body: ParsedBody): Promise<void> {
+    const params = new Params(undefined, body);
     const method = params.get("method")?.toLowerCase();
     if (method === undefined || !allowedInWebhookReply(method)) return;
     this.#bot.counters.webhookReplies++;
@@ -284,51 +314,6 @@ export class WebhookDispatcher {
       this.#ready.push(lane.key);
       this.#pump();
     }, retryInMs);
-  }
-}
-
-/** The outcome of setWebhook's probe: the address it connected to, or why it could not. */
-export type ProbeResult = { ok: true; ipAddress: string } | { ok: false; reason: string };
-
-/**
- * setWebhook's check: one TCP connection to the URL's host and port. Resolves with the IP address
- * it connected to (what getWebhookInfo reports as `ip_address`, also for a host name), or the
- * reason as telegram-bot-api words it.
- */
-export function probeWebhook(url: URL, timeoutMs: number): Promise<ProbeResult> {
-  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const timer = setTimeout(() => finish({ ok: false, reason: "Connection timed out" }), timeoutMs);
-    function finish(result: ProbeResult) {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(result);
-    }
-    socket.once("connect", () => finish({ ok: true, ipAddress: socket.remoteAddress ?? host }));
-    socket.once("error", (error) => finish({ ok: false, reason: describeNetworkError(error) }));
-  });
-}
-
-function describeNetworkError(error: unknown): string {
-  const code = (error as { code?: string } | null)?.code;
-  switch (code) {
-    case "ECONNREFUSED":
-      return "Connection refused";
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return "Failed to resolve host: Name or service not known";
-    case "UND_ERR_HEADERS_TIMEOUT":
-    case "UND_ERR_BODY_TIMEOUT":
-    case "ETIMEDOUT":
-      return "Read timeout expired";
-    case "ECONNRESET":
-    case "UND_ERR_SOCKET":
-    case "UND_ERR_CLOSED":
-      return "Webhook connection closed";
-    default:
-      return `Webhook connection closed${code === undefined ? "" : ` (${code})`}`;
   }
 }
 

@@ -123,7 +123,7 @@ describe("webhook replies", () => {
       contentType: "text/plain",
       body: JSON.stringify({ method: "sendMessage", chat_id: chatId, text: "pong" }),
     },
-    { name: "malformed JSON", contentType: "application/json", body: '{"method":"sendMessage",' },
+    { name: "malformed JSON", contentType: "application/json", body: '{"method":sendMessage}' },
     {
       name: "a JSON array",
       contentType: "application/json",

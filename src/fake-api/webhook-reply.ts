@@ -1,69 +1,119 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { ParsedBody, UploadedFile } from "./params.ts";
+import type { Readable } from "node:stream";
+import { createUnzip } from "node:zlib";
+import { RequestError, requestErrors } from "./errors.ts";
+import { parseJsonParameters } from "./json-parameters.ts";
+import { drain, parseMultipart, streamError } from "./multipart.ts";
+import { TELEGRAM_LIMITS } from "./options.ts";
+import type { ParsedBody } from "./params.ts";
+import { parseUrlParameters } from "./url-encoding.ts";
+
+/** What reading a 2xx webhook answer gave: its parameters (if any), or why it failed. */
+export type WebhookReply = { ok: true; body: ParsedBody | undefined } | { ok: false; message: string };
+
+/** Signals that the caller should stop reading and drop the connection. */
+class Stop extends Error {}
 
 /**
- * Reads a webhook response body the way telegram-bot-api does (TD HttpReader): only JSON,
- * urlencoded and multipart bodies are parsed; anything else carries no call. Returns undefined when
- * the body has no parameters.
+ * Reads a 2xx webhook answer the way telegram-bot-api's HTTP reader reads it (WebhookActor
+ * `handle`, HttpReader): gzip/deflate decoded; a JSON, urlencoded or multipart body parsed into
+ * parameters; anything else read and ignored. It never reads more than a call could use:
+ * JSON/urlencoded bodies up to 1 MiB (beyond is a failed delivery, "Request Entity Too Large: too
+ * many parameters", as telegram-bot-api's reader fails it), multipart up to `bodyLimitBytes` with
+ * file parts counted and discarded, other bodies up to 1 MiB and then the connection is dropped
+ * (the delivery still succeeded). `onBodyBytes` is told the body bytes as they arrive on the wire.
  */
-export async function parseWebhookReply(
+export async function readWebhookReply(
   headers: IncomingHttpHeaders,
-  body: Buffer,
-): Promise<ParsedBody | undefined> {
-  if (body.length === 0) return undefined;
-  const contentTypeHeader = String(headers["content-type"] ?? "");
-  // Lower-cased only to compare the type: a multipart boundary is case-sensitive (aiogram's has
-  // capitals), so the header goes to the parser as it was sent.
-  const contentType = contentTypeHeader.toLowerCase();
-  if (contentType.startsWith("application/json")) {
-    try {
-      const value: unknown = JSON.parse(body.toString("utf8"));
-      if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-      return { values: value as Record<string, unknown>, files: [] };
-    } catch {
-      return undefined;
+  body: Readable,
+  bodyLimitBytes: number,
+  onBodyBytes: (bytes: number) => void,
+): Promise<WebhookReply> {
+  body.on("data", (chunk: Buffer) => onBodyBytes(chunk.length));
+  const encoding = String(headers["content-encoding"] ?? "")
+    .trim()
+    .toLowerCase();
+  if (encoding !== "" && encoding !== "none" && encoding !== "gzip" && encoding !== "deflate") {
+    body.destroy();
+    return { ok: false, message: requestErrors.unsupportedEncoding().description };
+  }
+  const decoded: Readable = encoding === "gzip" || encoding === "deflate" ? body.pipe(createUnzip()) : body;
+  if (decoded !== body) {
+    decoded.on("error", () => {});
+    body.on("error", (error) => decoded.destroy(error));
+  }
+  const contentType = String(headers["content-type"] ?? "");
+  const lower = contentType.toLowerCase();
+  try {
+    if (lower.includes("multipart/form-data")) {
+      return { ok: true, body: await parseMultipart(decoded, contentType, bodyLimitBytes) };
     }
-  }
-  if (contentType.startsWith("application/x-www-form-urlencoded")) {
-    return { values: firstValues(new URLSearchParams(body.toString("utf8"))), files: [] };
-  }
-  if (contentType.startsWith("multipart/form-data")) {
-    try {
-      const form = await new Response(body, { headers: { "content-type": contentTypeHeader } }).formData();
-      const values: Record<string, unknown> = {};
-      const files: UploadedFile[] = [];
-      for (const [name, value] of form) {
-        if (typeof value === "string") {
-          if (!(name in values)) values[name] = value;
-        } else {
-          files.push({ field: name, filename: value.name, mimeType: value.type, sizeBytes: value.size });
-        }
-      }
-      return { values, files };
-    } catch {
-      return undefined;
+    const urlencoded = lower.includes("application/x-www-form-urlencoded");
+    if (urlencoded || lower.includes("application/json")) {
+      const text = await readText(decoded, () => requestErrors.tooManyParameters());
+      const values = urlencoded ? parseUrlParameters(text) : parseJsonParameters(text).values;
+      return { ok: true, body: { values, files: [] } };
     }
+    await readText(decoded, () => new Stop());
+    return { ok: true, body: undefined };
+  } catch (error: unknown) {
+    if (!body.readableEnded) body.destroy();
+    if (decoded !== body) decoded.destroy();
+    if (error instanceof Stop) return { ok: true, body: undefined };
+    // A body cut short is the connection closing under the reader (the dispatcher words a timeout).
+    const reason = error instanceof RequestError ? error : streamError(error);
+    const cutShort = reason.description === requestErrors.unexpectedEnd().description;
+    return { ok: false, message: cutShort ? "Webhook connection closed" : reason.description };
   }
-  return undefined;
 }
 
-/** URLSearchParams → record, first occurrence of a key wins (HttpQuery::arg). */
-export function firstValues(search: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of search) if (!(key in out)) out[key] = value;
-  return out;
+/** Up to 1 MiB of a stream as UTF-8; beyond it throws `tooLong()`. */
+async function readText(stream: Readable, tooLong: () => Error): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of stream) {
+      length += (chunk as Buffer).length;
+      if (length > TELEGRAM_LIMITS.maxParametersBytes) throw tooLong();
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error: unknown) {
+    drain(stream);
+    throw error;
+  }
+  return Buffer.concat(chunks, length).toString("utf8");
 }
 
 /**
- * Methods a webhook reply may not carry (WebhookActor.cpp): `get*`, setWebhook, deleteWebhook,
- * close and logOut are ignored there.
+ * Methods a webhook reply may not carry (WebhookActor::handle): `get*`, setWebhook, deleteWebhook,
+ * close and logOut are ignored there, as is an empty name.
  */
 export function allowedInWebhookReply(lowerCaseMethod: string): boolean {
   return (
+    lowerCaseMethod !== "" &&
     !lowerCaseMethod.startsWith("get") &&
     lowerCaseMethod !== "setwebhook" &&
     lowerCaseMethod !== "deletewebhook" &&
     lowerCaseMethod !== "close" &&
     lowerCaseMethod !== "logout"
   );
+}
+
+/** A non-2xx answer's body is read this far (to keep the connection) and then the connection dropped. */
+const ERROR_BODY_DRAIN_BYTES = 64 * 1024;
+
+/** Reads a little of a failed answer so its connection can be reused, then lets the rest go with it. */
+export async function drainErrorBody(body: Readable, onBodyBytes: (bytes: number) => void) {
+  let readBytes = 0;
+  try {
+    for await (const chunk of body) {
+      readBytes += (chunk as Buffer).length;
+      onBodyBytes((chunk as Buffer).length);
+      if (readBytes > ERROR_BODY_DRAIN_BYTES) break;
+    }
+  } catch {
+    // A failed answer is a failure whatever its body does.
+  } finally {
+    if (!body.readableEnded) body.destroy();
+  }
 }

@@ -156,6 +156,11 @@ export class ReplyMatcher {
   }
 
   /** A snapshot of the outcome counters. */
+  /** Updates answered so far (`counts.matched`, without copying the counts). */
+  get answeredCount(): number {
+    return this.#counts.matched;
+  }
+
   get counts(): MatchCounts {
     return { ...this.#counts };
   }

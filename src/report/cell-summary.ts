@@ -1,6 +1,7 @@
 import {
   type CellLatency,
   type CellResult,
+  cellKeptUp,
   describeFailure,
   describeOutcome,
   endedBeforeMeasuring,
@@ -8,6 +9,7 @@ import {
   poolCellLatency,
   pooledTrials,
   type TrialResult,
+  usableTrials,
 } from "../results/index.ts";
 import { cellLabel, medianOf } from "./figures.ts";
 
@@ -15,7 +17,8 @@ import { cellLabel, medianOf } from "./figures.ts";
  * What became of a cell, as every renderer and the verdict see it:
  * - `measured`: at least one trial finished without an error and answered updates;
  * - `no-data`: trials finished, but no update was answered (none arrived in a short window at a low rate);
- * - `failed`: the bot failed to start, or every trial ended early (its bot exited);
+ * - `failed`: the bot failed to start, or every trial ended early (its bot exited) or failed a
+ *   check (it replied to nothing, answered twice, used another mode …);
  * - `unsupported`: the bot has no such mode (telegraf cannot short-poll), so the cell never ran;
  * - `interrupted`: Ctrl-C stopped the run before any trial of this cell finished.
  */
@@ -68,12 +71,16 @@ export interface CellSummary {
   status: CellStatus;
   /** Why the cell is not `measured` (the unsupported or failure reason, or the first trial's outcome), else null. */
   reason: string | null;
-  /** The trials the figures come from: the completed ones, or every trial when none completed. */
+  /** The trials the figures come from: the usable ones (completed, no failed check), or every trial when none is. */
   trials: readonly TrialResult[];
-  /** Trials whose bot exited under measurement, plus attempts that produced no trial (start-up, warm-up). */
+  /** Trials whose bot exited under measurement or that failed a check, plus attempts that produced no trial (start-up, warm-up). */
   failedTrials: number;
   /** Trials whose ledger did not balance. */
   unbalancedTrials: number;
+  /** Replies that answered no update, over every trial of the cell. */
+  unmatchedReplies: number;
+  /** Replies to updates already answered, over every trial of the cell. */
+  duplicateReplies: number;
   answered: number | null;
   generated: number | null;
   /** End-to-end latency (intended time → reply) of the cell's updates. */
@@ -96,7 +103,7 @@ export interface CellSummary {
   answeredPerSecond: number | null;
   /** Updates still unanswered when the measured window ended (median over trials). */
   backlogAtWindowEnd: number | null;
-  /** Every usable trial sustained the rate; null without usable trials. */
+  /** The cell kept up (src/results/kept-up.ts, the one definition); null without usable trials. */
   sustained: boolean | null;
   botCpu: BotCpuFigure;
   botPeakRssBytes: number | null;
@@ -106,12 +113,14 @@ const INTERRUPTED = "the run was interrupted before a trial of this cell finishe
 
 /** Summarises one cell. Pure; never throws on a cell with no trials or empty histograms. */
 export function summarizeCell(cell: CellResult): CellSummary {
-  const ok = cell.trials.filter((t) => t.outcome.kind === "completed");
-  const trials = pooledTrials(cell.trials);
-  // The runner stores the pooled latency in the cell; a cell built without it gets it here.
-  const pooled = cell.latency ?? poolCellLatency(cell.trials);
+  const ok = usableTrials(cell);
+  const trials = ok.length > 0 ? ok : pooledTrials(cell.trials);
+  // The runner stores the pooled latency of the usable trials in the cell; a cell built without it
+  // gets it here.
+  const pooled = cell.latency ?? poolCellLatency(trials);
   const failedTrials =
-    cell.trials.filter((t) => t.outcome.kind === "bot-exited").length + unmeasuredAttempts(cell);
+    cell.trials.filter((t) => t.outcome.kind !== "cancelled" && !ok.includes(t)).length +
+    unmeasuredAttempts(cell);
   const answered = medianOf(trials, (t) => t.ledger.answered);
   const perUpdate = (figure: (t: TrialResult) => number | null) =>
     answered === null || answered === 0 ? null : medianOf(trials, figure);
@@ -124,6 +133,8 @@ export function summarizeCell(cell: CellResult): CellSummary {
     trials,
     failedTrials,
     unbalancedTrials: cell.trials.filter((t) => !t.ledger.balanced).length,
+    unmatchedReplies: cell.trials.reduce((sum, t) => sum + t.matching.unmatched, 0),
+    duplicateReplies: cell.trials.reduce((sum, t) => sum + t.matching.duplicates, 0),
     answered,
     generated: medianOf(trials, (t) => t.ledger.generated),
     latency: latencyFigures(pooled?.endToEnd ?? null),
@@ -138,7 +149,7 @@ export function summarizeCell(cell: CellResult): CellSummary {
     offeredPerSecond: medianOf(trials, (t) => t.throughput.offeredPerSecond),
     answeredPerSecond: medianOf(trials, (t) => t.throughput.answeredPerSecond),
     backlogAtWindowEnd: medianOf(trials, (t) => t.throughput.backlogAtWindowEnd),
-    sustained: trials.length === 0 ? null : trials.every((t) => t.throughput.sustained),
+    sustained: cellKeptUp(cell),
     botCpu: botCpuFigure(trials, answered),
     botPeakRssBytes: medianOf(trials, (t) => t.cost.botPeakRssBytes),
   };
@@ -169,9 +180,12 @@ function statusOf(
   }
   if (ok.length === 0) {
     const first = cell.trials[0]!.outcome;
-    return first.kind === "cancelled"
-      ? { status: "interrupted", reason: INTERRUPTED }
-      : { status: "failed", reason: describeOutcome(first) };
+    if (first.kind === "cancelled") return { status: "interrupted", reason: INTERRUPTED };
+    const reason = cell.status === "failed" ? cell.reasons[0] : undefined;
+    return {
+      status: "failed",
+      reason: reason === undefined ? describeOutcome(first) : describeFailure(reason),
+    };
   }
   if (answered === null || answered === 0) {
     return { status: "no-data", reason: "no update was answered in the measured window" };

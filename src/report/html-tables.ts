@@ -2,7 +2,9 @@
 import { LEDGER_FIELDS } from "../metrics/ledger.ts";
 import type { PercentileEstimate } from "../results/index.ts";
 import { describeOutcome, failureDetail, outcomeDetail, type Report } from "../results/index.ts";
+import { trialNotes } from "./behaviour-notes.ts";
 import type { CellSummary } from "./cell-summary.ts";
+import { cellEvidence, evidenceWords } from "./evidence.ts";
 import {
   formatBotCpu,
   formatBytes,
@@ -37,6 +39,8 @@ function estimateTd(estimate: PercentileEstimate | null): string {
 const SUMMARY_HEAD = [
   "bot · mode · rate",
   "answered",
+  "unmatched",
+  "duplicates",
   "p50",
   "p90",
   "p99",
@@ -52,6 +56,7 @@ const SUMMARY_HEAD = [
   "bytes / update",
   "bot CPU / update",
   "bot peak RSS",
+  "measured",
 ];
 
 /**
@@ -61,11 +66,23 @@ const SUMMARY_HEAD = [
 export function summaryTable(summaries: readonly CellSummary[]): string {
   const rows = summaries.map((s) => {
     const name = `<td>${dot(s)}${escapeHtml(s.label)}</td>`;
+    const replies =
+      s.cell.trials.length === 0
+        ? [td(""), td("")]
+        : [
+            td(String(s.unmatchedReplies), s.unmatchedReplies === 0 ? "" : "bad"),
+            td(String(s.duplicateReplies), s.duplicateReplies === 0 ? "" : "bad"),
+          ];
     if (s.status === "unsupported" || s.status === "failed" || s.status === "interrupted") {
       const cls = s.status === "failed" ? "failed" : "skipped";
       const reason = `${s.status === "unsupported" ? "not run" : s.status}: ${s.reason ?? ""}`;
       return row(
-        [name, `<td class="reason" colspan="${SUMMARY_HEAD.length - 1}">${escapeHtml(reason)}</td>`],
+        [
+          name,
+          `<td class="reason">${escapeHtml(reason)}</td>`,
+          ...replies,
+          `<td colspan="${SUMMARY_HEAD.length - 4}"></td>`,
+        ],
         cls,
       );
     }
@@ -80,6 +97,7 @@ export function summaryTable(summaries: readonly CellSummary[]): string {
           `${formatCount(s.answered, 0)} / ${formatCount(s.generated, 0)}${ledgerOk ? "" : " ⚠ ledger"}`,
           ledgerOk ? "" : "bad",
         ),
+        ...replies,
         estimateTd(s.latencyEstimates?.p50 ?? null),
         estimateTd(s.latencyEstimates?.p90 ?? null),
         estimateTd(s.latencyEstimates?.p99 ?? null),
@@ -95,6 +113,7 @@ export function summaryTable(summaries: readonly CellSummary[]): string {
         td(formatBytes(s.bytesPerUpdate)),
         td(formatBotCpu(s.botCpu)),
         td(formatBytes(s.botPeakRssBytes)),
+        td(evidenceWords(cellEvidence(s)), "text"),
       ],
       s.status === "no-data" ? "no-data" : "",
     );
@@ -156,7 +175,8 @@ export function problemsList(report: Report): string {
     const cancelled = cell.trials
       .filter((t) => t.outcome.kind === "cancelled")
       .map((t) => ({ title: title(t.trial), text: outcomeDetail(t.outcome) ?? "" }));
-    return [...failures, ...cancelled];
+    const notes = trialNotes([cell]).map((n) => ({ title: title(n.trial), text: `note: ${n.text}` }));
+    return [...failures, ...cancelled, ...notes];
   });
   if (items.length === 0) return "";
   return (

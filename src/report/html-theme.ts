@@ -16,12 +16,6 @@ export const NEUTRAL_COLOR = "#7a7a7a";
 /** A mode's colour; neutral for a mode this version does not know (a report from a newer tgbench). */
 export const modeColor = (mode: string): string => MODE_COLORS[mode as ModeName] ?? NEUTRAL_COLOR;
 
-/** Line styles that tell bots apart within a mode's colour: solid, dashed, dotted, dash-dot … */
-const BOT_DASHES: readonly (string | null)[] = [null, "7 4", "2 3", "9 3 2 3", "4 2"];
-
-/** The dash of the `index`-th bot of a report (cycles after five bots). */
-export const botDash = (index: number): string | null => BOT_DASHES[index % BOT_DASHES.length] ?? null;
-
 /** The page's whole style sheet: inline, no web fonts, readable printed and on a phone. */
 export const REPORT_CSS = `
 :root { color-scheme: light; --ink: #1d1f21; --muted: #5f6368; --rule: #dadce0; --bg: #fff; --panel: #f6f8fa;
@@ -58,20 +52,13 @@ td .ci { display: block; color: var(--muted); font-size: 0.7rem; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 12px 28px; }
 figure.chart { margin: 10px 0; }
 figure.chart figcaption { font-weight: 600; margin-bottom: 4px; }
-svg.plot { width: 100%; height: auto; display: block; font-size: 13px; }
-svg.plot .grid line { stroke: #e8eaed; }
-svg.plot .axis line, svg.plot .tick-mark { stroke: #9aa0a6; }
-svg.plot text { fill: var(--ink); }
-svg.plot .tick, svg.plot .bar-value { fill: var(--muted); font-size: 12px; }
-svg.plot .axis-label { fill: var(--muted); font-size: 13px; }
-svg.plot .row-heading { font-weight: 600; font-size: 14px; }
-svg.plot .row-label { font-size: 13px; }
-svg.plot path.series { stroke-width: 2.2; stroke-linejoin: round; stroke-linecap: round; }
 ul.legend { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; gap: 2px 16px; font-size: 0.8rem; }
 ul.legend li { display: flex; align-items: center; gap: 5px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: 0.9rem; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 pre.error { white-space: pre-wrap; background: var(--panel); padding: 8px; font-size: 0.8rem; max-height: 14em; overflow: auto; }
 footer { margin-top: 40px; color: var(--muted); font-size: 0.8rem; }
+figure.chart .plot { width: 100%; min-height: 300px; }
+.answers li { margin: 6px 0; }
 @media print { .charts { display: block; } }
 `;

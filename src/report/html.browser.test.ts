@@ -1,7 +1,8 @@
 /**
  * Opens report.html in headless Chromium (Debian's package, driven by playwright-core; no browser
  * download) and checks that every chart was drawn, that the page logs no error and asks the
- * network for nothing, and saves a full-page screenshot to results/browser-test/report.png.
+ * network for nothing, that hovering a chart shows its values and a legend click switches a series
+ * off and on, and saves a full-page screenshot to results/browser-test/report.png (CI keeps it).
  *
  * Without Chromium the test is skipped locally, and fails when `CI` is set: `.ci/run` installs it.
  */
@@ -13,6 +14,9 @@ import { test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { summarizeCell } from "./cell-summary.ts";
+import { cpuCharts } from "./charts/cell-charts.ts";
+import { hasData } from "./charts/chart-spec.ts";
+import { decisionCharts } from "./charts/decision-map.ts";
 import { renderHtml } from "./html.ts";
 import { realisticReport } from "./report-fixtures.ts";
 import { computeVerdict } from "./verdict.ts";
@@ -40,23 +44,14 @@ const CHROMIUM_ARGS = [
 const skip =
   CHROMIUM === undefined && !process.env.CI ? "Chromium not found: apt-get install chromium" : false;
 
-/** The little of the DOM the probe uses (tsconfig has no DOM library; this code runs in the page). */
-interface SvgGraphic {
-  getAttribute(name: string): string | null;
-  getBBox(): { width: number; height: number };
-  getBoundingClientRect(): { width: number; height: number };
-}
-
-/** What the page reports about one chart. */
+/** What the page reports about one chart (this code runs in the page; tsconfig has no DOM library). */
 interface ChartProbe {
   id: string;
-  kind: string;
-  declared: number;
-  width: number;
-  height: number;
-  paths: Array<{ points: number; vertices: number; width: number; height: number }>;
-  markers: number;
-  bars: Array<{ width: number; value: string | null }>;
+  canvasWidth: number;
+  canvasHeight: number;
+  /** Series uPlot drew (the x series excluded). */
+  series: number;
+  legendEntries: number;
 }
 
 test("report.html draws every chart in headless Chromium, with no error and no network request", {
@@ -98,93 +93,84 @@ test("report.html draws every chart in headless Chromium, with no error and no n
     tab.on("pageerror", (error) => errors.push(`page: ${error.message}`));
     await tab.goto(pathToFileURL(page).href, { waitUntil: "load" });
 
+    await tab.waitForFunction(
+      () => (globalThis as unknown as { tgbenchCharts?: object }).tgbenchCharts !== undefined,
+    );
     const charts: ChartProbe[] = await tab.$$eval("figure.chart", (figures) =>
       figures.map((f) => {
-        const svg = f.querySelector("svg.plot");
-        const box = svg?.getBoundingClientRect();
-        const kind = f.getAttribute("data-kind") ?? "";
+        const id = f.getAttribute("data-chart") ?? "";
+        const canvas = f.querySelector("canvas") as unknown as { width: number; height: number } | null;
+        const chart = (globalThis as unknown as { tgbenchCharts: Record<string, { series: unknown[] }> })
+          .tgbenchCharts[id];
         return {
-          id: f.getAttribute("data-chart") ?? "",
-          kind,
-          declared: Number(f.getAttribute(kind === "line" ? "data-series" : "data-bars")),
-          width: box?.width ?? 0,
-          height: box?.height ?? 0,
-          paths: [...f.querySelectorAll("path.series")].map((p: SvgGraphic) => {
-            const b = p.getBBox();
-            return {
-              points: Number(p.getAttribute("data-points")),
-              vertices: (p.getAttribute("d") ?? "").match(/[ML]/g)?.length ?? 0,
-              width: b.width,
-              height: b.height,
-            };
-          }),
-          markers: f.querySelectorAll("circle.point").length,
-          bars: [...f.querySelectorAll("rect.bar")].map((r: SvgGraphic) => ({
-            width: r.getBoundingClientRect().width,
-            value: r.getAttribute("width"),
-          })),
+          id,
+          canvasWidth: canvas?.width ?? 0,
+          canvasHeight: canvas?.height ?? 0,
+          series: chart === undefined ? 0 : chart.series.length - 1,
+          legendEntries: f.querySelectorAll(".u-legend .u-series").length - 1,
         };
       }),
     );
 
-    // What the report should give: one percentile chart and two timelines per rate, five cost charts.
+    // What the report should give: every chart its builders make that has data, once each.
     const measured = report.cells.map(summarizeCell).filter((s) => s.status === "measured");
-    const rates = [...new Set(measured.map((s) => s.cell.ratePerSecond))];
-    const atRate = (rate: number) => measured.filter((s) => s.cell.ratePerSecond === rate);
-    const polling = measured.filter((s) => s.cell.mode !== "webhook");
-    const expected = new Map<string, number>([
-      ...rates.flatMap(
-        (rate): Array<[string, number]> => [
-          [`latency-percentiles-${rate}`, atRate(rate).length],
-          [`throughput-over-time-${rate}`, atRate(rate).length + 1],
-          [`latency-over-time-${rate}`, atRate(rate).length],
-        ],
-      ),
-      ["empty-share", polling.length * 2],
-      ["requests-per-update", measured.length * 2],
-      ["bytes-per-update", measured.length],
-      ["bot-cpu", measured.length],
-      ["bot-memory", measured.length],
-    ]);
+    const expected = [...decisionCharts(report), ...cpuCharts(measured)].filter(hasData);
     assert.deepEqual(
       charts.map((c) => c.id).sort(),
-      [...expected.keys()].sort(),
+      expected.map((c) => c.id).sort(),
       "the expected charts, once each",
     );
-
+    assert.ok(
+      charts.some((c) => c.id.startsWith("decision-")),
+      "the decision map is drawn",
+    );
     for (const chart of charts) {
-      assert.equal(chart.declared, expected.get(chart.id), `${chart.id}: series or bars declared`);
+      const spec = expected.find((c) => c.id === chart.id)!;
       assert.ok(
-        chart.width > 300 && chart.height > 100,
-        `${chart.id}: drawn at ${chart.width}×${chart.height}`,
+        chart.canvasWidth > 300 && chart.canvasHeight > 100,
+        `${chart.id}: drawn at ${chart.canvasWidth}×${chart.canvasHeight}`,
       );
-      if (chart.kind === "line") {
-        assert.equal(chart.paths.length, chart.declared, `${chart.id}: one path per series`);
-        for (const path of chart.paths) {
-          assert.ok(path.points > 0, `${chart.id}: a series with points`);
-          assert.equal(path.vertices, path.points, `${chart.id}: every point is a vertex of its path`);
-          assert.ok(path.width > 0, `${chart.id}: a path of non-zero width`);
-        }
-        if (chart.id.startsWith("latency-percentiles-")) {
-          assert.ok(
-            chart.paths.every((p) => p.points === 5),
-            `${chart.id}: p50, p90, p99, p99.9 and max`,
-          );
-          assert.equal(chart.markers, chart.declared * 5, `${chart.id}: a marker per point`);
-        }
-      } else {
-        assert.equal(chart.bars.length, chart.declared, `${chart.id}: one rect per bar`);
-        const positive = chart.bars.filter((b) => Number(b.value) > 0);
-        assert.ok(positive.length > 0, `${chart.id}: some bars have a length`);
-        assert.ok(
-          positive.every((b) => b.width > 0),
-          `${chart.id}: every positive bar is visible`,
-        );
-      }
+      assert.equal(chart.series, spec.series.length, `${chart.id}: every series drawn`);
+      assert.equal(chart.legendEntries, spec.series.length, `${chart.id}: a legend entry per series`);
     }
 
-    const headline = await tab.textContent("#verdict .headline");
-    assert.equal(headline, computeVerdict(report).headline);
+    // Hover: the legend shows the values under the cursor; a click on an entry switches it off.
+    for (const id of [charts[0]!.id, charts.find((c) => c.id.startsWith("decision-"))!.id]) {
+      const figure = tab.locator(`figure[data-chart="${id}"]`);
+      await figure.scrollIntoViewIfNeeded();
+      const over = figure.locator(".u-over");
+      const box = (await over.boundingBox())!;
+      const legendValues = () => figure.locator(".u-legend .u-series .u-value").allTextContents();
+      await tab.mouse.move(box.x + box.width * 0.55, box.y + box.height / 2);
+      await tab.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+      const values = await legendValues();
+      assert.ok(
+        values[0] !== "" && values[0] !== "--",
+        `${id}: hover shows the x value (${values.join(" | ")})`,
+      );
+      assert.ok(
+        values.slice(1).some((v) => /\d/.test(v)),
+        `${id}: hover shows series values (${values.join(" | ")})`,
+      );
+      const entry = figure.locator(".u-legend .u-series").nth(1);
+      await entry.click();
+      assert.match((await entry.getAttribute("class")) ?? "", /u-off/, `${id}: the series is switched off`);
+      const shown = await tab.evaluate(
+        (chartId) =>
+          (globalThis as unknown as { tgbenchCharts: Record<string, { series: Array<{ show: boolean }> }> })
+            .tgbenchCharts[chartId]!.series[1]!.show,
+        id,
+      );
+      assert.equal(shown, false, `${id}: uPlot hides the series`);
+      await entry.click();
+      assert.doesNotMatch((await entry.getAttribute("class")) ?? "", /u-off/, `${id}: and on again`);
+    }
+
+    const answers = await tab.locator("#verdict .answers li").allTextContents();
+    assert.deepEqual(
+      answers,
+      computeVerdict(report).bots.map((b) => b.text),
+    );
     const description = await tab.textContent("main > p:nth-of-type(2)");
     assert.match(description ?? "", /grammY & telegraf <in> three modes/, "report text is shown as text");
     assert.equal(await tab.locator("in").count(), 0, "report text never becomes markup");

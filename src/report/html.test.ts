@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { renderHtml } from "./html.ts";
+import { escapeHtml } from "./html-escape.ts";
 import {
   botExitedOutcome,
   CANCELLED,
@@ -17,31 +18,42 @@ const count = (html: string, pattern: RegExp) => html.match(pattern)?.length ?? 
 describe("renderHtml", () => {
   const html = renderHtml(realisticReport());
 
-  test("is one self-contained page: inline style, no script, no external resource", () => {
+  test("is one self-contained page: uPlot and the chart data inline, no external resource", () => {
     assert.match(html, /^<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">/);
     assert.match(html, /<style>[\s\S]+<\/style>/);
-    assert.doesNotMatch(html, /<script|<link|<img|@import|url\(http|https?:\/\//i);
+    assert.match(html, /<script type="application\/json" id="chart-specs">/);
+    assert.match(
+      html,
+      /<script>\/\*! https:\/\/github\.com\/leeoniya\/uPlot \(v1\.6\.\d+\) \*\/\nvar uPlot=/,
+    );
+    assert.doesNotMatch(html, /<script[^>]+src=|<link|<img|@import|url\(http/i);
   });
 
   test("puts the verdict first and has every section", () => {
     const verdict = computeVerdict(realisticReport());
     assert.ok(html.indexOf('id="verdict"') < html.indexOf('id="summary"'));
-    assert.ok(html.includes(verdict.headline.replaceAll("&", "&amp;")));
-    for (const id of ["summary", "latency", "over-time", "cost", "ledger", "scenario", "problems"]) {
+    for (const b of verdict.bots) assert.ok(html.includes(escapeHtml(b.text)), b.bot);
+    for (const id of ["summary", "decision", "cost", "ledger", "scenario", "problems"]) {
       assert.match(html, new RegExp(`id="${id}"`), id);
     }
   });
 
-  test("draws one percentile chart and two timelines per rate, and five cost charts", () => {
-    assert.equal(count(html, /data-chart="latency-percentiles-/g), 3);
-    assert.equal(count(html, /data-chart="throughput-over-time-/g), 3);
-    assert.equal(count(html, /data-chart="latency-over-time-/g), 3);
-    for (const id of ["empty-share", "requests-per-update", "bytes-per-update", "bot-cpu", "bot-memory"]) {
-      assert.equal(count(html, new RegExp(`data-chart="${id}"`, "g")), 1, id);
+  test("draws two decision charts per bot and network and a CPU chart where CPU was measured", () => {
+    for (const bot of ["reference", "grammy", "telegraf"]) {
+      assert.equal(
+        count(html, new RegExp(`data-chart="decision-(requests|latency)-${bot}-loopback"`, "g")),
+        2,
+        bot,
+      );
     }
-    // 8 measured cells per rate (telegraf cannot short-poll), five percentiles each.
-    assert.match(html, /data-chart="latency-percentiles-20" data-kind="line" data-series="8"/);
-    assert.equal(count(html, /<circle class="point"/g), 3 * 8 * 5);
+    assert.doesNotMatch(html, /<svg/, "no hand-drawn SVG charts");
+  });
+
+  test("leaves out a chart whose data are all zero", () => {
+    const zeroCpu = fixtureReport([
+      fixtureCell("a", "webhook", 5, [fixtureTrial("webhook", 5, { botCpuMs: 0 })]),
+    ]);
+    assert.doesNotMatch(renderHtml(zeroCpu), /data-chart="cpu-/);
   });
 
   test("shows each percentile's confidence interval, the latency from actual send, and what it is", () => {
@@ -82,7 +94,7 @@ describe("renderHtml", () => {
     [
       "a single-mode run",
       fixtureReport([fixtureCell("a", "webhook", 5, [fixtureTrial("webhook", 5)])]),
-      [/only webhook ran/, /data-chart="empty-share" data-kind="bar" data-bars="0"/, /No data to draw\./],
+      [/only webhook ran/, /data-chart="decision-requests-a-loopback"/],
     ],
     [
       "a partial run",

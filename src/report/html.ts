@@ -1,28 +1,36 @@
 import type { Report } from "../results/index.ts";
 import { summarizeCell } from "./cell-summary.ts";
-import { bytesChart, cpuChart, emptyShareChart, memoryChart, requestsChart } from "./html-cost-charts.ts";
+import { cpuCharts } from "./charts/cell-charts.ts";
+import { decisionCharts } from "./charts/decision-map.ts";
+import { chartFigures, chartRuntime } from "./charts/html-charts.ts";
+import type { RenderOptions } from "./defaults.ts";
+import { behaviourSection } from "./html-behaviour.ts";
 import { escapeHtml } from "./html-escape.ts";
-import { percentileCharts, timelineCharts } from "./html-latency-charts.ts";
 import { ledgerTable, problemsList, scenarioFacts, summaryTable } from "./html-tables.ts";
 import { REPORT_CSS } from "./html-theme.ts";
 import { modelHtml } from "./model-table.ts";
+import { monthlyCostHtml } from "./monthly-cost-table.ts";
 import { emphasisToHtml, FROM_ACTUAL_SEND_NOTE, LATENCY_NOTE, SUSTAINED_NOTE } from "./notes.ts";
 import { computeVerdict, type Verdict } from "./verdict.ts";
 
 /**
- * report.html: one self-contained page (inline CSS, charts as inline SVG, no script, no network
+ * report.html: one self-contained page (inline CSS, uPlot and the chart data inlined, no network
  * request), so it opens offline and as a CI artifact. The verdict comes first, then the summary
  * table, the charts, the ledger, and the scenario and machine. Every string taken from the report
  * is escaped. Pure: report in, text out.
  */
-export function renderHtml(report: Report): string {
+export function renderHtml(report: Report, options: RenderOptions = {}): string {
   const summaries = report.cells.map(summarizeCell);
   const measured = summaries.filter((s) => s.status === "measured");
-  const bots = [...new Set(report.cells.map((c) => c.bot))];
+  const decision = decisionCharts(report);
+  const cpu = cpuCharts(measured);
+  const runtime = chartRuntime([...decision, ...cpu]);
+  const none = (html: string) =>
+    html === "" ? `<p class="note">No cell has enough data for this chart.</p>` : html;
   const verdict = computeVerdict(report);
   const title = `tgbench: ${report.scenario.name}`;
   const sections = [
-    `<h1>${escapeHtml(title)}${report.partial ? ' <span class="badge">partial: interrupted</span>' : ""}</h1>`,
+    `<h1>${escapeHtml(title)}${report.partial ? ' <span class="badge">partial: interrupted or not finished</span>' : ""}</h1>`,
     `<p class="subtitle">${escapeHtml(subtitle(report))}</p>`,
     report.scenario.description === "" ? "" : `<p>${escapeHtml(report.scenario.description)}</p>`,
     verdictBox(verdict),
@@ -31,15 +39,14 @@ export function renderHtml(report: Report): string {
     `<p class="note">${[LATENCY_NOTE, FROM_ACTUAL_SEND_NOTE, SUSTAINED_NOTE, "Other figures are medians over each cell's trials."].map((n) => emphasisToHtml(escapeHtml(n))).join(" ")}</p>`,
     summaryTable(summaries),
     modelHtml(report),
-    `<h2 id="latency">Latency</h2>`,
-    `<div class="charts">${percentileCharts(measured, bots)}</div>`,
-    `<h2 id="over-time">Throughput and latency over time</h2>`,
-    timelineCharts(measured, bots),
-    `<h2 id="cost">What each mode costs</h2>`,
-    `<div class="charts">${emptyShareChart(measured)}${requestsChart(measured)}${bytesChart(measured)}</div>`,
-    `<h3>Bot CPU and memory</h3>`,
-    `<div class="charts">${cpuChart(measured)}${memoryChart(measured)}</div>`,
+    `<h2 id="decision">Decision map, per bot and network distance</h2>`,
+    `<p class="note">Hover a chart for its values; click a legend entry to switch its series off or on.</p>`,
+    `<div class="charts">${none(chartFigures(decision))}</div>`,
+    monthlyCostHtml(report, options),
+    `<h2 id="cost">Bot CPU, per bot</h2>`,
+    `<div class="charts">${none(chartFigures(cpu))}</div>`,
     problemsList(report),
+    behaviourSection(report),
     `<h2 id="ledger">Ledger</h2>`,
     `<p class="note">Where every generated update ended up: generated = not injected + filtered + answered + delivered but unanswered + pending + expired + dropped. An unbalanced ledger means updates were lost or counted twice, and fails the run.</p>`,
     ledgerTable(report),
@@ -50,8 +57,8 @@ export function renderHtml(report: Report): string {
   return (
     `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head>` +
-    `<body><main>${sections.join("\n")}</main></body></html>\n`
+    `<title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style>${runtime.head}</head>` +
+    `<body><main>${sections.join("\n")}</main>${runtime.body}</body></html>\n`
   );
 }
 
@@ -65,26 +72,29 @@ function subtitle(report: Report): string {
 }
 
 function verdictBox(verdict: Verdict): string {
-  const rates =
-    verdict.rates.length === 0
+  const bots =
+    verdict.bots.length === 0
+      ? `<p class="headline">${escapeHtml(verdict.headline)}</p>`
+      : `<p class="headline">Polling or webhook? The answer per bot:</p><ul class="answers">${verdict.bots
+          .map((b) => `<li data-bot="${escapeHtml(b.bot)}">${escapeHtml(b.text)}</li>`)
+          .join("")}</ul>`;
+  const rule =
+    verdict.rule === ""
       ? ""
-      : `<ul class="rates">${verdict.rates.map((r) => `<li>${escapeHtml(r.text)}</li>`).join("")}</ul>`;
+      : `<p class="rule"><strong>The rule this run shows:</strong> ${escapeHtml(verdict.rule)}</p>`;
   const caveats =
     verdict.caveats.length === 0
       ? ""
       : `<div class="caveats"><strong>Caveats</strong><ul>${verdict.caveats.map((c) => `<li>${escapeHtml(c)}</li>`).join("")}</ul></div>`;
-  return (
-    `<section class="verdict" id="verdict"><p class="headline">${escapeHtml(verdict.headline)}</p>${rates}</section>` +
-    caveats
-  );
+  return `<section class="verdict" id="verdict">${bots}${rule}</section>${caveats}`;
 }
 
 function toc(): string {
   const links: Array<[string, string]> = [
     ["summary", "Results"],
-    ["latency", "Latency"],
-    ["over-time", "Over time"],
-    ["cost", "Cost"],
+    ["decision", "Decision map"],
+    ["month", "A month's cost"],
+    ["cost", "Bot CPU"],
     ["ledger", "Ledger"],
     ["scenario", "Scenario and machine"],
   ];

@@ -16,11 +16,17 @@ import { computeVerdict } from "./verdict.ts";
 const JOB_SUMMARY_BUDGET_BYTES = 64 * 1024;
 
 describe("renderMarkdown", () => {
-  test("starts with the title and the verdict line", () => {
+  test("starts with the title, then one line per bot and the rule", () => {
     const report = realisticReport();
     const lines = renderMarkdown(report).split("\n");
+    const verdict = computeVerdict(report);
     assert.equal(lines[0], "# tgbench: default");
-    assert.equal(lines[2], `**Verdict:** ${computeVerdict(report).headline}`);
+    assert.equal(lines[2], "**Polling or webhook? The answer per bot:**");
+    assert.deepEqual(
+      lines.slice(4, 7),
+      verdict.bots.map((b) => `- ${b.text}`),
+    );
+    assert.equal(lines[8], `**The rule this run shows:** ${verdict.rule}`);
   });
 
   test("stays short enough for a CI job summary", () => {
@@ -37,12 +43,12 @@ describe("renderMarkdown", () => {
     [
       "a failed cell says failed and why",
       fixtureReport([fixtureCell("t", "webhook", 1, [], startFailure("code 3", "more"))]),
-      /^\| t · webhook · 1\/s \| failed: bot failed to start: code 3 \|/m,
+      /^\| t · webhook · 1\/s \| ✗ failed: bot failed to start: code 3 \|/m,
     ],
     [
       "a cell without answered updates shows dashes, not 0 µs",
       fixtureReport([fixtureCell("t", "webhook", 1, [fixtureTrial("webhook", 1, { generated: 0 })])]),
-      /^\| t · webhook · 1\/s \| 0\/0 \| – \| – \| – \| – \|/m,
+      /^\| t · webhook · 1\/s \| 0\/0 \| 0 \| 0 \| – \| – \| – \| – \|/m,
     ],
     [
       "an unbalanced ledger is flagged",
@@ -61,7 +67,7 @@ describe("renderMarkdown", () => {
     [
       "a partial run says so in the title",
       fixtureReport([fixtureCell("t", "webhook", 5, [fixtureTrial("webhook", 5)])], { partial: true }),
-      /^# tgbench: fixture \(partial: interrupted\)$/m,
+      /^# tgbench: fixture \(partial: interrupted or not finished\)$/m,
     ],
   ];
   for (const [what, report, expected] of rows) {
@@ -81,7 +87,7 @@ describe("renderMarkdown", () => {
     const row = text.split("\n").find((line) => line.startsWith("| t · webhook"))!;
     const p50 = latency.endToEnd.p50!;
     assert.ok(p50.lowUs! < p50.highUs!, "two trials that disagree: an interval with a width");
-    assert.match(row, /^\| t · webhook · 5\/s \| 20\/20 \| [\d.]+ ms \([\d.]+–[\d.]+ ms\) \|/);
+    assert.match(row, /^\| t · webhook · 5\/s \| 20\/20 \| 0 \| 0 \| [\d.]+ ms \([\d.]+–[\d.]+ ms\) \|/);
     assert.match(text, /\*From actual send\* times each update from when the harness really handed it/);
     assert.match(text, /95% confidence interval/);
   });
@@ -101,7 +107,7 @@ describe("renderMarkdown", () => {
     assert.match(text, /^## Problems$/m);
     assert.match(text, /^- t · webhook · 5\/s, trial 1: bot exited: crash 1$/m);
     assert.doesNotMatch(text, /trial 11:/);
-    assert.match(text, /^- … and 4 more \(see report\.json\)$/m);
+    assert.match(text, /^- … and 4 more \(see report\.html or report\.json\)$/m);
   });
 
   test("caveats follow the verdict", () => {

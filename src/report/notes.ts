@@ -2,6 +2,7 @@
  * The sentences that explain a report's figures, shared by report.md and report.html so that both
  * say the same. Markdown emphasis (`*…*`) is turned into `<em>` by the HTML renderer.
  */
+import { KEPT_UP_DEFINITION } from "../results/index.ts";
 
 /** What the latency figures are, and what the interval in brackets is. */
 export const LATENCY_NOTE =
@@ -17,10 +18,8 @@ export const FROM_ACTUAL_SEND_NOTE =
   "only where the generator fell behind (it is not a closed-loop figure: updates keep arriving on schedule, " +
   "so a queue in front of a slow bot counts in both).";
 
-/** What "kept up" (`sustained`) means. */
-export const SUSTAINED_NOTE =
-  "*Kept up*: everything answered, and at most one second of traffic (the rate × 1 s) still waiting when " +
-  "the measured window ended.";
+/** What "kept up" means: the one definition, src/results/kept-up.ts. */
+export const SUSTAINED_NOTE = KEPT_UP_DEFINITION;
 
 /** Markdown emphasis as HTML, for notes shown in report.html (the notes contain no other markup). */
 export const emphasisToHtml = (escaped: string): string => escaped.replace(/\*([^*]+)\*/g, "<em>$1</em>");

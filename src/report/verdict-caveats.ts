@@ -1,8 +1,6 @@
 import type { Report } from "../results/index.ts";
 import { type CellSummary, unmeasuredAttempts } from "./cell-summary.ts";
-import { modeWords } from "./figures.ts";
-import { ratesWords } from "./verdict-text.ts";
-import type { RateVerdict } from "./verdict-types.ts";
+import { modeWords, rateWords } from "./figures.ts";
 
 /** At most this many cells are named in one caveat; the rest are counted. */
 const MAX_NAMED = 5;
@@ -15,14 +13,14 @@ const MAX_NAMED = 5;
 export function verdictCaveats(
   report: Report,
   summaries: readonly CellSummary[],
-  rates: readonly RateVerdict[],
+  compared: boolean,
 ): string[] {
   const caveats: string[] = [];
   const s = report.scenario;
   if (report.partial) {
     const planned = s.subjects.length * s.modes.length * s.ratesPerSecond.length;
     caveats.push(
-      `The run was interrupted: ${summaries.length} of ${planned} cells ran; the verdict covers those.`,
+      `The run was interrupted, or had not finished when this was written: ${summaries.length} of ${planned} cells ran; the verdict covers those.`,
     );
   }
   const failed = summaries.filter((x) => x.status === "failed");
@@ -68,9 +66,9 @@ export function verdictCaveats(
         "without confidence intervals: the report was written by an older tgbench (schema @2) that kept no histograms.",
     );
   }
-  if (s.trials === 1 && rates.some((r) => r.latency.length > 0)) {
+  if (s.trials === 1 && compared) {
     caveats.push(
-      "Each cell ran once: small differences may be noise; use --trials 3 or more to see the spread.",
+      "Each cell ran once: differences are tested on its updates, which vary less than trials do; use --trials 4 or more to test them on trials.",
     );
   }
   return caveats;
@@ -100,3 +98,34 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 const firstLine = (text: string) => (text.split("\n")[0] ?? "").trim();
+
+/** `1, 20 and 200 updates/s` (rates in one unit when they share it). */
+export function ratesWords(rates: readonly number[]): string {
+  const words = rates.map(rateWords);
+  const unit = (w: string) => w.replace(/^[\d.]+ /, "").replace("update/", "updates/");
+  const shared = words.every((w) => unit(w) === unit(words.at(-1)!));
+  const items = shared ? words.map((w, i) => (i === words.length - 1 ? w : w.split(" ")[0]!)) : words;
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
+/** Why nothing was measured: the cells by what became of them. */
+export function nothingMeasured(summaries: readonly CellSummary[]): string {
+  if (summaries.length === 0) return "Nothing was measured: the report has no cells.";
+  const cut = summaries.filter((s) => s.status === "interrupted" && s.trials.length > 0);
+  if (cut.length > 0 && cut.length === summaries.filter((s) => s.status !== "unsupported").length) {
+    // The table shows what the stopped trials measured: say that, not "nothing".
+    return `The run was interrupted before a trial finished: the figures below are what ${cut.length === 1 ? "its trial" : `${cut.length} cells' trials`} measured until then, too little to compare modes.`;
+  }
+  const counts = new Map<string, number>();
+  for (const s of summaries) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
+  const words: Record<string, string> = {
+    "no-data": "without an answered update",
+    failed: "failed",
+    unsupported: "unsupported",
+    interrupted: "interrupted",
+  };
+  const list = [...counts].map(
+    ([status, n]) => `${n} ${n === 1 ? "cell" : "cells"} ${words[status] ?? status}`,
+  );
+  return `Nothing was measured: ${list.join(", ")}.`;
+}

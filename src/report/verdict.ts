@@ -1,152 +1,43 @@
 /**
- * The verdict: what a report says about "polling or webhook?", in plain words, computed from the
- * measured figures only. Every comparison is paired: two modes are compared on the bots measured
- * in both at the same rate (medians over those bots), so a fast framework measured in one mode
- * only cannot make that mode look fast.
+ * The verdict: what a report says about "polling or webhook?", in plain words. It opens with one
+ * line per bot under test (src/report/answer.ts: each line's figures from that bot's cells, a
+ * difference stated only when significant), then the rule the run shows across bots, then what
+ * limits the figures.
  */
-import type { ModeName, Report } from "../results/index.ts";
-import { type CellSummary, summarizeCell } from "./cell-summary.ts";
-import { median } from "./figures.ts";
-import { verdictCaveats } from "./verdict-caveats.ts";
-import { headlineText, rateSummaryText, rateText } from "./verdict-text.ts";
-import {
-  CPU_DIFFERENCE_RATIO,
-  MODE_ORDER,
-  type ModeComparison,
-  type RateVerdict,
-  SAME_FIGURE_RATIO,
-  type Verdict,
-} from "./verdict-types.ts";
+import type { Report } from "../results/index.ts";
+import { computeAnswer } from "./answer.ts";
+import { botLine, ruleText } from "./answer-text.ts";
+import { summarizeCell } from "./cell-summary.ts";
+import { nothingMeasured, verdictCaveats } from "./verdict-caveats.ts";
 
-export type { ModeComparison, RateVerdict, Verdict } from "./verdict-types.ts";
+/** The verdict of a report. */
+export interface Verdict {
+  /** One line per bot under test, in the scenario's order. */
+  bots: Array<{ bot: string; text: string }>;
+  /** The general rule the run shows (or why it shows none). */
+  rule: string;
+  /** The answer at a glance: the first bot's line, or why nothing was measured. */
+  headline: string;
+  /** What limits the figures: failed or skipped cells, unbalanced ledgers, an interrupted run. */
+  caveats: string[];
+  /** Significance tests behind the verdict (Holm-corrected together). */
+  tests: number;
+}
 
 /** Computes the verdict of a report. Pure. */
 export function computeVerdict(report: Report): Verdict {
   const summaries = report.cells.map(summarizeCell);
-  const measured = summaries.filter((s) => s.status === "measured");
-  const rates = [...new Set(measured.map((s) => s.cell.ratePerSecond))]
-    .sort((a, b) => a - b)
-    .map((rate) =>
-      rateVerdict(
-        rate,
-        measured.filter((s) => s.cell.ratePerSecond === rate),
-      ),
-    );
-  const lead = rates.find((r) => r.modes.length >= 2) ?? rates[0];
+  const answer = computeAnswer(report);
+  const measured = summaries.some((s) => s.status === "measured");
+  const bots = answer.bots
+    .filter((b) => b.findings.length > 0)
+    .map((b) => ({ bot: b.bot, text: botLine(b, answer.family) }));
+  const compared = answer.bots.some((b) => b.findings.some((f) => f.modes.length === 2));
   return {
-    headline: headlineText(rates, lead, summaries),
-    leadRate: lead?.ratePerSecond ?? null,
-    rates,
-    caveats: verdictCaveats(report, summaries, rates),
+    bots,
+    rule: measured ? ruleText(answer) : "",
+    headline: measured ? (bots[0]?.text ?? "") : nothingMeasured(summaries),
+    caveats: verdictCaveats(report, summaries, compared),
+    tests: answer.family.size,
   };
-}
-
-function rateVerdict(ratePerSecond: number, cells: readonly CellSummary[]): RateVerdict {
-  const modes = MODE_ORDER.filter((m) => cells.some((s) => s.cell.mode === m));
-  const perMode = (figure: (s: CellSummary) => number | null) =>
-    Object.fromEntries(
-      modes.flatMap((m) => {
-        const value = median(cells.filter((s) => s.cell.mode === m).map(figure));
-        return value === null ? [] : [[m, value]];
-      }),
-    ) as Partial<Record<ModeName, number>>;
-  const p99Us = perMode((s) => s.latency.p99Us);
-  const { fastest, comparisons } = rankModes(modes, cells, p99Us, (s) => s.latency.p99Us);
-  const verdict: RateVerdict = {
-    ratePerSecond,
-    modes,
-    emptyPerHour: perMode((s) => (s.cell.mode === "webhook" ? null : s.emptyPerHour)),
-    p99Us,
-    fastest,
-    latency: comparisons,
-    fellBehind: cells.filter((s) => s.sustained === false),
-    cpu: cpuComparison(modes, cells),
-    summary: "",
-    text: "",
-  };
-  verdict.summary = rateSummaryText(verdict);
-  verdict.text = rateText(verdict);
-  return verdict;
-}
-
-/**
- * The best mode for a figure (smaller is better) and its paired comparisons with every other mode,
- * closest first. The best mode is the one no other mode beats on their shared bots; when pairs
- * disagree (possible with different bots per mode), the lowest median over all bots wins.
- */
-function rankModes(
-  modes: readonly ModeName[],
-  cells: readonly CellSummary[],
-  medians: Partial<Record<ModeName, number>>,
-  figure: (s: CellSummary) => number | null,
-): { fastest: ModeName | null; comparisons: ModeComparison[] } {
-  const candidates = modes.filter((m) => medians[m] !== undefined);
-  const unbeaten = candidates.filter((m) =>
-    candidates.every((other) => {
-      if (other === m) return true;
-      const c = compareModes(m, other, cells, figure);
-      return c === null || c.better === m || c.ratio < SAME_FIGURE_RATIO;
-    }),
-  );
-  const byMedian = (a: ModeName, b: ModeName) => medians[a]! - medians[b]!;
-  const fastest = [...(unbeaten.length > 0 ? unbeaten : candidates)].sort(byMedian)[0] ?? null;
-  if (fastest === null) return { fastest, comparisons: [] };
-  const comparisons = candidates
-    .filter((m) => m !== fastest)
-    .flatMap((m) => {
-      const c = compareModes(fastest, m, cells, figure);
-      return c === null ? [] : [c];
-    })
-    .sort((a, b) => a.ratio - b.ratio);
-  return { fastest, comparisons };
-}
-
-/**
- * Compares two modes on the bots measured in both: the ratio of the medians over those bots (so
- * the ratio matches the two figures shown beside it). Null when no bot was measured in both, or a
- * figure is missing or not positive.
- */
-export function compareModes(
-  a: ModeName,
-  b: ModeName,
-  cells: readonly CellSummary[],
-  figure: (s: CellSummary) => number | null,
-): ModeComparison | null {
-  const byBot = (mode: ModeName) =>
-    new Map(
-      cells
-        .filter((s) => s.cell.mode === mode)
-        .map((s) => [s.cell.bot, figure(s)] as const)
-        .filter((e): e is readonly [string, number] => e[1] !== null && e[1] > 0),
-    );
-  const valuesA = byBot(a);
-  const valuesB = byBot(b);
-  const bots = [...valuesA.keys()].filter((bot) => valuesB.has(bot));
-  if (bots.length === 0) return null;
-  const medianA = median(bots.map((bot) => valuesA.get(bot)!))!;
-  const medianB = median(bots.map((bot) => valuesB.get(bot)!))!;
-  const ratioBA = medianB / medianA;
-  return ratioBA >= 1
-    ? { better: a, worse: b, ratio: ratioBA, betterValue: medianA, worseValue: medianB, bots: bots.length }
-    : {
-        better: b,
-        worse: a,
-        ratio: 1 / ratioBA,
-        betterValue: medianB,
-        worseValue: medianA,
-        bots: bots.length,
-      };
-}
-
-/** Bot CPU per update, compared only where every figure is exact (enough clock ticks). */
-function cpuComparison(modes: readonly ModeName[], cells: readonly CellSummary[]): ModeComparison | null {
-  const exact = (s: CellSummary) => (s.botCpu.precision === "exact" ? s.botCpu.usPerUpdate : null);
-  let widest: ModeComparison | null = null;
-  for (const [i, a] of modes.entries()) {
-    for (const b of modes.slice(i + 1)) {
-      const c = compareModes(a, b, cells, exact);
-      if (c !== null && (widest === null || c.ratio > widest.ratio)) widest = c;
-    }
-  }
-  return widest !== null && widest.ratio >= CPU_DIFFERENCE_RATIO ? widest : null;
 }

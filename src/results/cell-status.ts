@@ -1,5 +1,5 @@
 import { formatLedger } from "../metrics/ledger.ts";
-import type { CellStatus } from "./cell-result.ts";
+import type { CellResult, CellStatus } from "./cell-result.ts";
 import type { FailureReason } from "./outcome.ts";
 import { formatTimelineCheck } from "./timeline-check.ts";
 import type { TrialResult } from "./trial-result.ts";
@@ -11,8 +11,15 @@ import type { TrialResult } from "./trial-result.ts";
 export function trialFailures(t: TrialResult): FailureReason[] {
   const reasons: FailureReason[] = [];
   if (t.outcome.kind === "bot-exited") {
-    const { message, exit, stderrTail } = t.outcome;
-    reasons.push({ kind: "bot-exited", trial: t.trial, message, exit, stderrTail });
+    const { message, exit, stderrTail, activity } = t.outcome;
+    reasons.push({
+      kind: "bot-exited",
+      trial: t.trial,
+      message,
+      exit,
+      stderrTail,
+      ...(activity === undefined ? {} : { activity }),
+    });
   }
   if (!t.ledger.balanced) {
     reasons.push({
@@ -45,4 +52,18 @@ export function attemptedCellStatus(
     (a, b) => (a.trial ?? Number.MAX_SAFE_INTEGER) - (b.trial ?? Number.MAX_SAFE_INTEGER),
   );
   return reasons.length === 0 ? { status: "ran" } : { status: "failed", reasons };
+}
+
+/**
+ * The trials whose figures can be used: completed, and not failed by any check of the bot (a
+ * trial whose bot replied to nothing, or used another mode, measured nothing worth comparing).
+ */
+export function usableTrials(cell: CellResult): TrialResult[] {
+  // An unbalanced ledger is flagged beside the figures (it is the harness's bookkeeping, not the bot).
+  const failed = new Set(
+    cell.status === "failed"
+      ? cell.reasons.filter((r) => r.kind !== "ledger-unbalanced").map((r) => r.trial)
+      : [],
+  );
+  return cell.trials.filter((t) => t.outcome.kind === "completed" && !failed.has(t.trial));
 }

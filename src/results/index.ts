@@ -3,6 +3,14 @@
  * the reports depend on the results, not on how the runner is built.
  */
 
+export {
+  type ApiActivity,
+  type ApiErrorSample,
+  describeActivity,
+  formatApiError,
+  formatApiErrors,
+  formatCallsByMethod,
+} from "./api-activity.ts";
 export { cellKey } from "./cell-key.ts";
 export {
   CELL_PERCENTILES,
@@ -19,31 +27,46 @@ export {
 } from "./cell-latency.ts";
 export type { CellPrediction } from "./cell-prediction.ts";
 export type { CellResult, CellStatus } from "./cell-result.ts";
-export { attemptedCellStatus, trialFailures } from "./cell-status.ts";
+export { attemptedCellStatus, trialFailures, usableTrials } from "./cell-status.ts";
+export { cellKeptUp, fellBehindBecause, KEPT_UP_DEFINITION, trialKeptUp } from "./kept-up.ts";
 export type { ModeName } from "./mode-name.ts";
 export {
+  type ApiErrorsFailure,
   type BotExitedFailure,
+  type DuplicateRepliesFailure,
   describeFailure,
   describeOutcome,
   type ExitStatus,
   endedBeforeMeasuring,
+  exitText,
   FAILURE_LABELS,
   type FailureKind,
   type FailureReason,
   failureDetail,
   type HarnessFailure,
   type LedgerFailure,
+  type ModeMismatchFailure,
+  type NoRepliesFailure,
   outcomeDetail,
   type StartFailure,
   type TimelineFailure,
   type TrialOutcome,
   type TrialOutcomeKind,
+  type UnansweredFailure,
+  type UnmatchedRepliesFailure,
   type UnsupportedReason,
   type WarmUpFailure,
 } from "./outcome.ts";
 export { type MachineInfo, REPORT_SCHEMA, type Report } from "./run-report.ts";
-export type { ResolvedScenario, SubjectRef } from "./scenario-record.ts";
+export type { ResolvedScenario, SubjectRef, WebhookFront } from "./scenario-record.ts";
 export { checkTimeline, formatTimelineCheck } from "./timeline-check.ts";
+export {
+  type BotStop,
+  describeStop,
+  type ObservedMode,
+  type TrialBehaviour,
+  type WebhookFrontCost,
+} from "./trial-behaviour.ts";
 export type { TrialNetwork } from "./trial-network.ts";
 export type {
   LatencyRecord,

@@ -13,6 +13,13 @@ export interface SubjectRef {
 }
 
 /**
+ * What stands between the fake API's webhook dispatcher and a webhook bot: nothing (`direct`, as
+ * with telegram-bot-api), or a reverse proxy tgbench runs on loopback (`proxy`, as nginx or a load
+ * balancer does in production).
+ */
+export type WebhookFront = "direct" | "proxy";
+
+/**
  * A scenario with every option resolved (src/runner/scenario.ts resolves it once), stored in every
  * report so that a result says exactly what was run.
  */
@@ -39,6 +46,10 @@ export interface ResolvedScenario {
   antiBusyLoop: boolean;
   drainTimeoutMs: number;
   startupTimeoutMs: number;
+  /** What is in front of a webhook bot (absent in reports before the option existed: `direct`). */
+  webhookFront?: WebhookFront;
+  /** How long a bot may take to exit after SIGTERM before it is killed, ms (absent in older reports). */
+  stopGraceMs?: number;
   users: number;
   groups: number;
   /** Shares of the update kinds (normalised: they sum to 1). */

@@ -4,6 +4,7 @@ import type { Ledger } from "../metrics/ledger.ts";
 import type { MatchCounts } from "../metrics/reply-matcher-types.ts";
 import type { TimelineBucket, TimelineCounter } from "../metrics/timeline.ts";
 import type { TrialOutcome } from "./outcome.ts";
+import type { TrialBehaviour } from "./trial-behaviour.ts";
 import type { TrialNetwork } from "./trial-network.ts";
 
 /**
@@ -138,4 +139,9 @@ export interface TrialResult {
   timelineCheck: TimelineCheck | null;
   /** How the trial ended; when not `completed`, the figures above cover what happened until then. */
   outcome: TrialOutcome;
+  /**
+   * What the fake API saw the bot do (the mode it used, its API errors), how it stopped, and what
+   * the webhook front cost; absent in reports written before tgbench checked these.
+   */
+  behaviour?: TrialBehaviour;
 }

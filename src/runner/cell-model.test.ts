@@ -9,7 +9,7 @@ import { cellModelInput, cellPrediction, latenessInput, meanLatenessMs, networkI
 import { type Cell, resolveScenario as resolve, type ScenarioOptions } from "./scenario.ts";
 
 /** A scenario; its own bot does not matter here (each test builds its cell), so no registry is needed. */
-const resolveScenario = (options: ScenarioOptions) => resolve({ botCommand: "true", ...options });
+const resolveScenario = (options: ScenarioOptions) => resolve({ botCommands: ["stand-in=true"], ...options });
 
 const reference: SubjectRef = {
   name: "reference",

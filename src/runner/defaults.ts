@@ -25,7 +25,20 @@ export const SCENARIO_DEFAULTS = {
   antiBusyLoop: true,
   /** After the schedule ends, wait this long for the last replies. */
   drainTimeoutMs: 5_000,
+  /** How long a bot may take to become ready (and to answer its warm-up), ms (`--start-timeout`). */
   startupTimeoutMs: 20_000,
+  /**
+   * SIGTERM → SIGKILL grace when a bot is stopped, ms. docs/bot-contract.md asks a bot to exit
+   * within 8 s of SIGTERM (the built-in bots' own watchdogs give up then), so tgbench waits
+   * longer than that.
+   */
+  stopGraceMs: 10_000,
+  /**
+   * Nothing between the fake API and a webhook bot, as with telegram-bot-api: the figures are the
+   * bot's own, and polling and webhooks are compared without a proxy's hop on one side. A bot
+   * that sets its webhook before it listens is told to use `--webhook-front proxy`.
+   */
+  webhookFront: "direct",
 } as const;
 
 /** What `tgbench run --quick` changes: a smoke run that still touches every cell of the sweep. */

@@ -8,22 +8,35 @@ import {
   REPORT_SCHEMA,
   type Report,
   type TrialResult,
+  trialFailures,
+  type UnsupportedReason,
+  usableTrials,
 } from "../results/index.ts";
 import { pythonRequired } from "../subjects/python-env.ts";
+import { trialChecks } from "./cell-checks.ts";
 import { cellPrediction } from "./cell-model.ts";
 import type { RunnerEventSink } from "./events.ts";
 import { prepareRuntimes } from "./runtimes.ts";
 import { type Cell, cellsOf, type ResolvedScenario } from "./scenario.ts";
-import { cellSettings, unsupportedReason } from "./subject-launch.ts";
+import { cellSettings, effectivePollTimeoutSeconds, unsupportedReason } from "./subject-launch.ts";
 import { runTrial, type TrialAttempt, type TrialContext } from "./trial.ts";
 import { type NetworkFactory, relayNetwork } from "./trial-network.ts";
 
 export interface RunOptions {
   signal?: AbortSignal;
   emit?: RunnerEventSink;
-  /** Called after every cell with the report so far, so a crash later loses nothing. */
+  /**
+   * Called after every cell with the report so far, so a crash later loses nothing. The report is
+   * marked `partial` until the run's end: one written here and never overwritten (the harness was
+   * killed) says so.
+   */
   onProgress?: (report: Report) => void | Promise<void>;
   toolVersion: string;
+  /**
+   * The control token of the fake APIs the run starts (their `/__tgbench/` routes), so that the
+   * run can be watched from outside; default: a new random token per fake API.
+   */
+  controlToken?: string;
   /**
    * Fail the run when a bot's interpreter (Python 3.10+ and the pinned packages) cannot be set
    * up, instead of reporting its cells as skipped. Default: in CI (`CI` set), where the Python
@@ -66,34 +79,52 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     cells: [],
     partial: false,
   };
+  // A mode a `--bot-command` bot refused (exit 2 at start) is not tried again at other rates.
+  const refused = new Map<string, UnsupportedReason>();
   for (const [index, cell] of cells.entries()) {
     if (signal.aborted) {
       report.partial = true;
       break;
     }
-    const network = options.network ?? relayNetwork;
-    const model = options.model ?? true;
-    const result = await runCell(scenario, cell, index, cells.length, signal, emit, unavailable, {
-      network,
-      model,
-    });
+    const { controlToken } = options;
+    const ctx = {
+      scenario,
+      cell,
+      index,
+      total: cells.length,
+      signal,
+      emit,
+      unavailable,
+      refused,
+      controlToken,
+      network: options.network ?? relayNetwork,
+      model: options.model ?? true,
+    };
+    const result = await runCell(ctx);
     report.cells.push(result);
     if (signal.aborted) report.partial = true;
-    await options.onProgress?.(report);
+    await options.onProgress?.({ ...report, cells: [...report.cells], partial: true });
   }
   return report;
 }
 
-async function runCell(
-  scenario: ResolvedScenario,
-  cell: Cell,
-  index: number,
-  total: number,
-  signal: AbortSignal,
-  emit: RunnerEventSink,
-  unavailable: ReadonlyMap<string, string>,
-  { network, model }: { network: NetworkFactory; model: boolean },
-): Promise<CellResult> {
+interface CellContext {
+  scenario: ResolvedScenario;
+  cell: Cell;
+  index: number;
+  total: number;
+  signal: AbortSignal;
+  emit: RunnerEventSink;
+  unavailable: ReadonlyMap<string, string>;
+  refused: Map<string, UnsupportedReason>;
+  controlToken: string | undefined;
+  network: NetworkFactory;
+  /** Compute the cell's model prediction (RunOptions.model). */
+  model: boolean;
+}
+
+async function runCell(ctx: CellContext): Promise<CellResult> {
+  const { scenario, cell, index, total, signal, emit, controlToken, network, model } = ctx;
   const base = {
     bot: cell.subject.name,
     framework: cell.subject.builtIn?.framework ?? cell.subject.command ?? "",
@@ -102,9 +133,11 @@ async function runCell(
     network: cell.network,
     settings: cellSettings(scenario, cell),
   };
-  const missingRuntime = unavailable.get(cell.subject.name);
+  const refusedKey = `${cell.subject.name}\u0000${cell.mode}`;
+  const missingRuntime = ctx.unavailable.get(cell.subject.name);
   const reason =
     unsupportedReason(cell) ??
+    ctx.refused.get(refusedKey) ??
     (missingRuntime === undefined ? null : { kind: "runtime-unavailable" as const, message: missingRuntime });
   if (reason !== null) {
     emit({ type: "cell-skipped", cell, index, total, reason });
@@ -112,26 +145,71 @@ async function runCell(
     return { ...base, prediction, trials: [], latency: null, status: "unsupported", reason };
   }
   emit({ type: "cell-start", cell, index, total });
+  const checked = {
+    mode: cell.mode,
+    pollIntervalMs: scenario.pollIntervalMs,
+    pollTimeoutSeconds: cell.mode === "long-polling" ? effectivePollTimeoutSeconds(scenario, cell) : null,
+    drainTimeoutMs: scenario.drainTimeoutMs,
+  };
   const trials: TrialResult[] = [];
-  const unmeasured: FailureReason[] = [];
+  const failures: FailureReason[] = [];
   for (let trial = 1; trial <= scenario.trials && !signal.aborted; trial++) {
-    const attempt = await attemptTrial({ scenario, cell, cellIndex: index, trial, signal, emit, network });
+    const attempt = await attemptTrial({
+      scenario,
+      cell,
+      cellIndex: index,
+      trial,
+      signal,
+      emit,
+      controlToken,
+      network,
+    });
     if (attempt.kind === "cancelled") break;
-    if (attempt.kind === "not-measured") {
-      emit({ type: "trial-failed", cell, trial, reason: attempt.reason });
-      unmeasured.push(attempt.reason);
+    if (attempt.kind === "unsupported" && trials.length === 0) {
+      ctx.refused.set(refusedKey, attempt.reason);
+      emit({ type: "cell-skipped", cell, index, total, reason: attempt.reason });
+      const prediction = model ? cellPrediction(scenario, cell, []) : null;
+      return {
+        ...base,
+        prediction,
+        trials: [],
+        latency: null,
+        status: "unsupported",
+        reason: attempt.reason,
+      };
+    }
+    if (attempt.kind !== "measured") {
+      // A refusal after a measured trial is a bot that changed its mind: a failure like any other.
+      const failure: FailureReason =
+        attempt.kind === "not-measured"
+          ? attempt.reason
+          : { kind: "bot-failed-to-start", trial, message: attempt.reason.message, stderrTail: "" };
+      emit({ type: "trial-failed", cell, trial, reason: failure });
+      failures.push(failure);
       break;
     }
     trials.push(attempt.result);
-    emit({ type: "trial-end", cell, trial, result: attempt.result });
+    // Correctness first: the checks' verdicts, then the bot's exit and the ledger.
+    const checks = trialChecks(attempt.result, checked);
+    failures.push(...checks);
+    emit({
+      type: "trial-end",
+      cell,
+      trial,
+      result: attempt.result,
+      failures: [...checks, ...trialFailures(attempt.result)],
+    });
   }
+  const status = attemptedCellStatus(trials, failures);
+  // The cell's latency pools the trials whose figures can be used (none that failed a check).
+  const usable = usableTrials({ ...base, prediction: null, trials, latency: null, ...status });
   const result: CellResult = {
     ...base,
     // After the trials: the generator's lateness they measured is one of the model's inputs.
-    prediction: model ? cellPrediction(scenario, cell, trials) : null,
+    prediction: model ? cellPrediction(scenario, cell, usable) : null,
     trials,
-    latency: poolCellLatency(trials),
-    ...attemptedCellStatus(trials, unmeasured),
+    latency: poolCellLatency(usable),
+    ...status,
   };
   emit({ type: "cell-end", cell, index, total, result });
   return result;

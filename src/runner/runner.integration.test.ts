@@ -188,8 +188,8 @@ describe("a bot killed in the middle of a run", () => {
     };
     const trial = await runOne(
       {
-        botCommand: command,
-        botCommandModes: ["webhook"],
+        bots: [],
+        botCommands: [`killed:webhook=${command}`],
         modes: ["webhook"],
         ratesPerSecond: [40],
         durationMs: 4_000,
@@ -228,7 +228,7 @@ describe("a bot killed in the middle of a run", () => {
 describe("bots that cannot start", () => {
   test("a bot that exits at once is reported with its stderr, and the run goes on", async () => {
     const scenario = resolveScenario({
-      botCommand: `sh -c 'echo "no token for you" >&2; exit 3'`,
+      botCommands: [`sh -c 'echo "no token for you" >&2; exit 3'`],
       modes: ["long-polling"],
       durationMs: 500,
       startupTimeoutMs: 60_000,

@@ -1,4 +1,5 @@
 import { ensurePythonEnv, PythonEnvError, type PythonEnvOptions } from "../subjects/python-env.ts";
+import { requirementsPath } from "../subjects/registry.ts";
 import type { RunnerEventSink } from "./events.ts";
 import type { ResolvedScenario } from "./scenario.ts";
 
@@ -23,11 +24,21 @@ export async function prepareRuntimes(
   options: RuntimeOptions,
 ): Promise<Map<string, string>> {
   const unavailable = new Map<string, string>();
-  const pythonBots = scenario.subjects.filter((s) => s.builtIn?.runtime === "python").map((s) => s.name);
+  const python = scenario.subjects.filter((s) => s.builtIn?.runtime === "python");
+  const pythonBots = python.map((s) => s.name);
   if (pythonBots.length === 0) return unavailable;
   const names = pythonBots.join(", ");
   try {
+    // One virtual environment for every Python bot: the requirements file their entries name.
+    const files = [...new Set(python.flatMap((s) => requirementsPath(s.builtIn!) ?? []))];
+    if (files.length > 1) {
+      throw new PythonEnvError(
+        "install-failed",
+        `the Python bots ${names} need different requirements files (${files.join(", ")}); one virtual environment holds one`,
+      );
+    }
     const env = await ensurePythonEnv({
+      ...(files[0] === undefined ? {} : { requirementsFile: files[0] }),
       ...options.python,
       signal: options.signal,
       onStep: (step) => options.emit({ type: "notice", message: `Python bots (${names}): ${step} …` }),

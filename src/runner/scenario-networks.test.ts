@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { cellsOf, resolveScenario, ScenarioError } from "./scenario.ts";
 
-const base = { botCommand: "true", modes: ["long-polling"], ratesPerSecond: [1, 20] };
+const base = { botCommands: ["stand-in=true"], modes: ["long-polling"], ratesPerSecond: [1, 20] };
 
 describe("the network as a sweep dimension", () => {
   test("is loopback alone by default", () => {

@@ -14,7 +14,8 @@ import {
   type NetworkProfile,
   resolveNetworkProfiles,
 } from "../network/index.ts";
-import type { ResolvedScenario, SubjectRef } from "../results/index.ts";
+import type { ResolvedScenario, SubjectRef, WebhookFront } from "../results/index.ts";
+import { CustomBotError, parseBotCommands } from "../subjects/custom-bot.ts";
 import { BUILT_IN_SUBJECTS, type BuiltInSubject, isBuiltInSubject } from "../subjects/registry.ts";
 import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from "./defaults.ts";
 import { isModeName, MODE_NAMES, type ModeName } from "./modes.ts";
@@ -27,12 +28,17 @@ import { isModeName, MODE_NAMES, type ModeName } from "./modes.ts";
 export interface ScenarioOptions {
   name?: string;
   description?: string;
-  /** Built-in bots to measure (see `tgbench run --help`). */
+  /**
+   * Built-in bots to measure (see `tgbench run --help`). Default: the reference bot, unless
+   * `botCommands` are given, which then run alone.
+   */
   bots?: readonly string[];
-  /** Any other bot: a shell command configured by the environment contract. Replaces `bots`. */
-  botCommand?: string;
-  /** What the custom bot supports; default both. */
-  botCommandModes?: readonly ("polling" | "webhook")[];
+  /**
+   * Any other bots, beside the built-in ones: shell commands configured by the environment
+   * contract, each `label[:modes]=command` (src/subjects/custom-bot.ts), e.g.
+   * `mybot:polling=python3 my_bot.py`.
+   */
+  botCommands?: readonly string[];
   modes?: readonly string[];
   ratesPerSecond?: readonly number[];
   /**
@@ -61,7 +67,12 @@ export interface ScenarioOptions {
   handlerDelayMs?: number;
   antiBusyLoop?: boolean;
   drainTimeoutMs?: number;
+  /** How long a bot may take to be ready, and to answer its warm-up, ms. */
   startupTimeoutMs?: number;
+  /** SIGTERM → SIGKILL grace when a bot is stopped, ms. */
+  stopGraceMs?: number;
+  /** What stands in front of a webhook bot: nothing (`direct`) or tgbench's reverse proxy (`proxy`). */
+  webhookFront?: string;
   users?: number;
   groups?: number;
   mix?: { text?: number; command?: number; callback?: number };
@@ -132,11 +143,13 @@ export function resolveScenario(options: ScenarioOptions): ResolvedScenario {
     antiBusyLoop: options.antiBusyLoop ?? d.antiBusyLoop,
     drainTimeoutMs: integer("drain timeout", options.drainTimeoutMs ?? d.drainTimeoutMs, 0, 600_000),
     startupTimeoutMs: integer(
-      "startup timeout",
+      "start-up timeout (ms)",
       options.startupTimeoutMs ?? d.startupTimeoutMs,
       100,
       600_000,
     ),
+    stopGraceMs: integer("stop grace (ms)", options.stopGraceMs ?? d.stopGraceMs, 0, 600_000),
+    webhookFront: resolveWebhookFront(options.webhookFront ?? d.webhookFront),
     ...resolvePopulation(options),
     mix: resolveMix(options.mix),
   };
@@ -190,34 +203,49 @@ export function trafficFor(
   };
 }
 
+/** The fronts a webhook bot can have. */
+export const WEBHOOK_FRONTS: readonly WebhookFront[] = ["direct", "proxy"];
+
+function resolveWebhookFront(front: string): WebhookFront {
+  if (!(WEBHOOK_FRONTS as readonly string[]).includes(front))
+    throw new ScenarioError(`unknown webhook front "${front}"; choose from ${WEBHOOK_FRONTS.join(", ")}`);
+  return front as WebhookFront;
+}
+
+/** The built-in bots, then the `--bot-command` ones, in the order given. */
 function resolveSubjects(options: ScenarioOptions): SubjectRef[] {
-  if (options.botCommand !== undefined) {
-    if (options.botCommand.trim() === "") throw new ScenarioError("--bot-command is empty");
-    return [
-      {
-        name: "custom",
-        builtIn: undefined,
-        command: options.botCommand,
-        modes: options.botCommandModes ?? ["polling", "webhook"],
-      },
-    ];
-  }
-  const names = options.bots ?? SCENARIO_DEFAULTS.bots;
-  if (names.length === 0) throw new ScenarioError("no bot selected");
-  return names.map((name) => {
+  const commands = options.botCommands ?? [];
+  const names = options.bots ?? (commands.length > 0 ? [] : SCENARIO_DEFAULTS.bots);
+  if (names.length === 0 && commands.length === 0) throw new ScenarioError("no bot selected");
+  const builtIn = names.map((name): SubjectRef => {
     if (!isBuiltInSubject(name)) {
       throw new ScenarioError(
         `unknown bot "${name}"; choose from ${Object.keys(BUILT_IN_SUBJECTS).join(", ")} or use --bot-command`,
       );
     }
-    const builtIn: BuiltInSubject = BUILT_IN_SUBJECTS[name]!;
+    const entry: BuiltInSubject = BUILT_IN_SUBJECTS[name]!;
     return {
       name,
-      builtIn,
+      builtIn: entry,
       command: undefined,
-      modes: Object.keys(builtIn.scripts) as ("polling" | "webhook")[],
+      modes: Object.keys(entry.scripts) as ("polling" | "webhook")[],
     };
   });
+  if (new Set(names).size !== names.length) throw new ScenarioError("a bot is named twice in --bot");
+  try {
+    const custom = parseBotCommands(commands, Object.keys(BUILT_IN_SUBJECTS)).map(
+      (spec): SubjectRef => ({
+        name: spec.label,
+        builtIn: undefined,
+        command: spec.command,
+        modes: spec.modes,
+      }),
+    );
+    return [...builtIn, ...custom];
+  } catch (error: unknown) {
+    if (error instanceof CustomBotError) throw new ScenarioError(error.message);
+    throw error;
+  }
 }
 
 /**

@@ -1,9 +1,30 @@
 import type { UnsupportedReason } from "../results/index.ts";
-import type { LaunchSpec } from "../subjects/bot-process.ts";
+import type { LaunchSpec, SubjectError } from "../subjects/bot-process.ts";
 import { venvPython } from "../subjects/python-env.ts";
 import { type BotMode, scriptPath } from "../subjects/registry.ts";
 import { MODES } from "./modes.ts";
 import type { Cell, ResolvedScenario } from "./scenario.ts";
+
+/** The path every webhook bot is told to serve (WEBHOOK_PATH). */
+export const WEBHOOK_PATH = "/webhook";
+
+/** The exit code of docs/bot-contract.md for a broken contract, such as a BOT_MODE the bot does not implement. */
+export const EXIT_CONTRACT_ERROR = 2;
+
+/**
+ * A `--bot-command` bot that exited 2 during start-up refused the mode (the contract's exit code
+ * for a BOT_MODE or setting it does not implement): the cell is unsupported, not failed. A
+ * built-in bot is registered with the modes it has, so the same exit is a failure.
+ */
+export function refusedMode(cell: Cell, error: SubjectError): UnsupportedReason | null {
+  if (cell.subject.builtIn !== undefined) return null;
+  if (error.exit === undefined || error.exit.code !== EXIT_CONTRACT_ERROR) return null;
+  const said = error.stderr.trim().split("\n").at(-1) ?? "";
+  return {
+    kind: "mode-not-supported",
+    message: `${cell.subject.name} exited ${EXIT_CONTRACT_ERROR} at start in ${cell.mode}${said === "" ? "" : `: ${said}`}`,
+  };
+}
 
 /** Whether a cell can run, and why not. */
 export function unsupportedReason(cell: Cell): UnsupportedReason | null {
@@ -39,7 +60,11 @@ export function cellSettings(
         pollTimeoutSource: scenario.pollTimeoutSeconds === null ? "framework default" : "scenario",
       };
     case "webhook":
-      return { webhookMaxConnections: scenario.webhookMaxConnections, webhookReply: scenario.webhookReply };
+      return {
+        webhookMaxConnections: scenario.webhookMaxConnections,
+        webhookReply: scenario.webhookReply,
+        webhookFront: scenario.webhookFront ?? "direct",
+      };
   }
 }
 
@@ -50,12 +75,16 @@ export function effectivePollTimeoutSeconds(scenario: ResolvedScenario, cell: Ce
   return scenario.pollTimeoutSeconds ?? builtIn?.defaultPollTimeoutSeconds ?? null;
 }
 
-/** The command and environment contract for a cell's bot. */
+/**
+ * The command and environment contract for a cell's bot; `frontEnv` is what the webhook front
+ * sets (the bot's port and the URL to register behind a proxy).
+ */
 export function subjectLaunchSpec(
   scenario: ResolvedScenario,
   cell: Cell,
   token: string,
   apiRoot: string,
+  frontEnv: Record<string, string> = {},
 ): LaunchSpec {
   const mode = MODES[cell.mode];
   const env: Record<string, string> = {
@@ -63,7 +92,7 @@ export function subjectLaunchSpec(
     TELEGRAM_API_ROOT: apiRoot,
     WEBHOOK_HOST: "127.0.0.1",
     WEBHOOK_PORT: "0",
-    WEBHOOK_PATH: "/webhook",
+    WEBHOOK_PATH,
     WEBHOOK_SECRET: `tgbench_${token.slice(token.indexOf(":") + 1).replace(/[^A-Za-z0-9_-]/g, "_")}`,
     HANDLER_DELAY_MS: String(scenario.handlerDelayMs),
     ...mode.env({
@@ -72,6 +101,7 @@ export function subjectLaunchSpec(
       webhookMaxConnections: scenario.webhookMaxConnections,
       webhookReply: scenario.webhookReply,
     }),
+    ...frontEnv,
   };
   const label = `${cell.subject.name} (${cell.mode})`;
   const readiness = mode.botMode;

@@ -4,23 +4,37 @@ import { clockTicksPerSecond, harnessCpuMs, readProcessStats } from "../metrics/
 import { startSecondTimer } from "../metrics/recorder/second-timer.ts";
 import { TrialRecorder } from "../metrics/recorder/trial-recorder.ts";
 import type { ReplyMatcher } from "../metrics/reply-matcher.ts";
-import type { FailureReason, TrialOutcome, TrialResult } from "../results/index.ts";
-import { type BotProcess, launchBot, SubjectError } from "../subjects/bot-process.ts";
+import {
+  type FailureReason,
+  formatCallsByMethod,
+  type TrialOutcome,
+  type TrialResult,
+  type UnsupportedReason,
+} from "../results/index.ts";
+import {
+  type BotProcess,
+  launchBot,
+  START_PROGRESS_INTERVAL_MS,
+  SubjectError,
+} from "../subjects/bot-process.ts";
+import { BotActivityRecorder } from "./bot-activity.ts";
 import { botExited, exitText, startFailure, warmUpFailure } from "./bot-outcomes.ts";
+import { botStop } from "./bot-stop.ts";
+import { SCENARIO_DEFAULTS } from "./defaults.ts";
 import type { RunnerEventSink } from "./events.ts";
 import { type Cell, type ResolvedScenario, trafficFor } from "./scenario.ts";
 import { startSchedule } from "./scheduler.ts";
-import { subjectLaunchSpec } from "./subject-launch.ts";
+import { refusedMode, subjectLaunchSpec, WEBHOOK_PATH } from "./subject-launch.ts";
 import type { NetworkFactory, TrialNetworkRoute } from "./trial-network.ts";
+import { TrialWatch } from "./trial-watch.ts";
 import { UpdateInjector } from "./update-injector.ts";
+import { setUpWebhookFront, type WebhookFrontSetup } from "./webhook-front.ts";
 
 /** Every bot id is different per trial so no state can leak between trials. */
 const BOT_ID_BASE = 7_000_000;
 const WARMUP_USER_ID = 99;
 const DRAIN_POLL_MS = 20;
 const RUNNER_CALL_LOG_CAPACITY = 256;
-/** How long a bot may take to exit after SIGTERM before it is killed. */
-const BOT_STOP_GRACE_MS = 2_000;
 const RUNNER_MESSAGES_KEPT_PER_CHAT = 16;
 /** The schedule starts this long after it is set up, so its first update is not late by construction. */
 const SCHEDULE_LEAD_MS = 5;
@@ -32,17 +46,21 @@ export interface TrialContext {
   trial: number;
   signal: AbortSignal;
   emit: RunnerEventSink;
+  /** The fake API's control token (RunOptions.controlToken); default: a new random one. */
+  controlToken?: string | undefined;
   /** Opens the trial's network (src/runner/trial-network.ts; the runner's default is the relay). */
   network: NetworkFactory;
 }
 
 /**
  * What became of one attempt at a trial: measured (whatever its outcome), stopped before measuring
- * by a failure (the bot did not start, the warm-up failed), or cancelled before measuring.
+ * by a failure (the bot did not start, the warm-up failed), refused by the bot (a custom bot that
+ * exits 2 at start for the mode), or cancelled before measuring.
  */
 export type TrialAttempt =
   | { kind: "measured"; result: TrialResult }
   | { kind: "not-measured"; reason: FailureReason }
+  | { kind: "unsupported"; reason: UnsupportedReason }
   | { kind: "cancelled" };
 
 /**
@@ -70,28 +88,75 @@ async function runTrialAcross(ctx: TrialContext, network: TrialNetworkRoute): Pr
     callLogCapacity: RUNNER_CALL_LOG_CAPACITY,
     messagesKeptPerChat: RUNNER_MESSAGES_KEPT_PER_CHAT,
     webhookRoute: (url) => network.route(url, "bot"),
+    ...(ctx.controlToken === undefined ? {} : { controlToken: ctx.controlToken }),
   });
   const token = `${BOT_ID_BASE + ctx.cellIndex * 1000 + trial}:tgbench-trial-${trial}`;
+  // What the fake API sees the bot do from its start, for the account of a failure.
+  const lifetime = new BotActivityRecorder(api, token);
   let bot: BotProcess | undefined;
+  let front: WebhookFrontSetup | undefined;
+  // Stop the bot, then close the fake API: a bot whose last calls fail because the API is gone
+  // would exit 1 through no fault of its own. Telegram's anti-busy-loop hold is switched off
+  // first, so the confirming getUpdates many frameworks send on the way out is answered at once
+  // (it would be held 3 s); nothing after the measurement is measured.
+  let closing: Promise<unknown> | undefined;
+  const stopGraceMs = scenario.stopGraceMs ?? SCENARIO_DEFAULTS.stopGraceMs;
+  const shutDown = () => {
+    closing ??= (async () => {
+      api.control.setAntiBusyLoop(false);
+      await bot?.stop(stopGraceMs);
+      await Promise.all([api.close(), front?.stop()]);
+    })();
+    return closing;
+  };
   try {
-    const spec = subjectLaunchSpec(scenario, cell, token, await network.route(api.apiRoot, "telegram"));
+    front = await setUpWebhookFront(scenario, cell, WEBHOOK_PATH);
+    const apiRoot = await network.route(api.apiRoot, "telegram");
+    const spec = subjectLaunchSpec(scenario, cell, token, apiRoot, front.env);
     ctx.emit({ type: "bot-starting", cell, trial });
     try {
-      bot = await launchBot(spec, api, ctx.signal);
+      bot = await launchBot(spec, api, {
+        signal: ctx.signal,
+        onWaiting: (waitedMs, waitingFor) => waiting(ctx, waitedMs, waitingFor, lifetime),
+      });
     } catch (error: unknown) {
       if (ctx.signal.aborted) return { kind: "cancelled" };
-      if (error instanceof SubjectError) return { kind: "not-measured", reason: startFailure(trial, error) };
-      throw error;
+      if (!(error instanceof SubjectError)) throw error;
+      const refused = refusedMode(cell, error);
+      if (refused !== null) return { kind: "unsupported", reason: refused };
+      return { kind: "not-measured", reason: startFailure(trial, error, lifetime.snapshot(), front.front) };
     }
-    const warmUpEnd = await warmUp(api, token, bot, ctx);
+    const warmUpEnd = await warmUp(api, token, bot, ctx, lifetime);
     if (warmUpEnd !== null) return warmUpEnd;
-    return { kind: "measured", result: await measure(ctx, api, token, bot, network) };
+    lifetime.stop(); // the measured window has an activity recorder of its own
+    const result = await measure(ctx, api, token, bot, front, network);
+    const wasRunning = bot.running;
+    await shutDown();
+    if (result.behaviour !== undefined && wasRunning) result.behaviour.stop = botStop(bot, stopGraceMs);
+    return { kind: "measured", result };
   } finally {
-    // Stop the bot and close the fake API together: a polling bot's last getUpdates (many
-    // frameworks confirm the offset on the way out) would otherwise be held 3 s by Telegram's
-    // anti-busy-loop rule, and nothing after the measurement is measured.
-    await Promise.all([bot?.stop(BOT_STOP_GRACE_MS), api.close()]);
+    lifetime.stop();
+    await shutDown();
   }
+}
+
+/** A start-up or warm-up still waiting: what for, and what the fake API has seen the bot do. */
+function waiting(
+  ctx: TrialContext,
+  waitedMs: number,
+  waitingFor: string,
+  lifetime: BotActivityRecorder,
+): void {
+  const seen = lifetime.snapshot();
+  ctx.emit({
+    type: "bot-waiting",
+    cell: ctx.cell,
+    trial: ctx.trial,
+    waitedMs,
+    waitingFor,
+    seen: formatCallsByMethod(seen.callsByMethod),
+    errors: seen.errors,
+  });
 }
 
 /** Longest a warm-up may take to send its updates (ms); slower cells send them closer together. */
@@ -106,6 +171,7 @@ async function warmUp(
   token: string,
   bot: BotProcess,
   ctx: TrialContext,
+  lifetime: BotActivityRecorder,
 ): Promise<Exclude<TrialAttempt, { kind: "measured" }> | null> {
   const { scenario, signal, trial } = ctx;
   const ratePerSecond = ctx.cell.ratePerSecond;
@@ -121,23 +187,36 @@ async function warmUp(
       signal,
     ).done;
   }
-  // Done when every warm-up update is answered and, for webhooks, acknowledged (the 2xx may come
-  // after the reply), so no warm-up hand-over lands in the measured counters. A polling bot's
-  // confirming offset needs no wait: confirmed updates are never handed over or counted again.
+  // Done when every warm-up update is answered and, for webhooks, acknowledged with a 2xx (which
+  // may come after the reply), so no warm-up hand-over lands in the measured counters; for
+  // webhooks, that first acknowledged delivery is also the last piece of readiness. A polling
+  // bot's confirming offset needs no wait: confirmed updates are never handed over again.
   const webhook = api.control.webhookInfo(token).url !== "";
+  const answered = () => api.control.counters(token).messagesSent;
+  const acknowledged = () => api.control.counters(token).updatesDeliveredByWebhook;
   const settled = () =>
-    api.control.counters(token).messagesSent >= count &&
-    (!webhook || api.control.webhookInfo(token).pending_update_count === 0);
-  const deadline = performance.now() + scenario.startupTimeoutMs;
+    answered() >= count &&
+    (!webhook || (acknowledged() >= count && api.control.webhookInfo(token).pending_update_count === 0));
+  const startMs = performance.now();
+  const deadline = startMs + scenario.startupTimeoutMs;
+  let nextProgressMs = startMs + START_PROGRESS_INTERVAL_MS;
+  const progress = () =>
+    `${answered()}/${count} warm-up updates answered` +
+    (webhook ? `, ${acknowledged()}/${count} webhook deliveries acknowledged` : "");
   while (!settled()) {
     if (!bot.running) {
-      const message = `${bot.label} exited during warm-up (${exitText(bot.exit)})`;
-      return { kind: "not-measured", reason: warmUpFailure(trial, bot, message) };
+      const message = `${bot.label} exited during warm-up (${exitText(bot.exit)}); ${progress()}`;
+      return { kind: "not-measured", reason: warmUpFailure(trial, bot, message, lifetime.snapshot()) };
     }
     if (signal.aborted) return { kind: "cancelled" };
-    if (performance.now() > deadline) {
-      const message = `${bot.label} answered ${api.control.counters(token).messagesSent}/${count} warm-up updates in ${scenario.startupTimeoutMs} ms`;
-      return { kind: "not-measured", reason: warmUpFailure(trial, bot, message) };
+    const nowMs = performance.now();
+    if (nowMs > deadline) {
+      const message = `${bot.label}: ${progress()} in ${scenario.startupTimeoutMs} ms`;
+      return { kind: "not-measured", reason: warmUpFailure(trial, bot, message, lifetime.snapshot()) };
+    }
+    if (nowMs >= nextProgressMs) {
+      nextProgressMs += START_PROGRESS_INTERVAL_MS;
+      waiting(ctx, nowMs - startMs, `the warm-up (${progress()})`, lifetime);
     }
     await sleep(DRAIN_POLL_MS);
   }
@@ -154,6 +233,7 @@ async function measure(
   api: FakeApi,
   token: string,
   bot: BotProcess,
+  front: WebhookFrontSetup,
   network: TrialNetworkRoute,
 ): Promise<TrialResult> {
   const { scenario, cell, trial } = ctx;
@@ -175,6 +255,9 @@ async function measure(
     botCpuResolutionMs: 1_000 / clockTicksPerSecond(),
   });
   recorder.attach(api.events);
+  // The checks' watcher (mode used, API activity, last answer) starts after the recorder attached.
+  const watch = new TrialWatch(api, token, startMs, () => recorder.matcher.answeredCount);
+  front.startMeasuring();
   const injector = new UpdateInjector(api, token);
   const seconds = startSecondTimer(startMs, (second) => {
     recorder.sampleGauges(second);
@@ -225,9 +308,13 @@ async function measure(
     let outcome: TrialOutcome;
     if (stopped) outcome = ctx.signal.aborted ? { kind: "cancelled" } : botExited(bot);
     else outcome = await drain(recorder.matcher, bot, scenario.drainTimeoutMs, ctx.signal);
+    const behaviour = watch.finish();
+    behaviour.webhookFront = await front.cost();
+    if (outcome.kind === "bot-exited") outcome = { ...outcome, activity: behaviour.activity };
     const networkRecord = { profile: cell.network, seed, emulator: network.emulator, stats: network.stats() };
-    return recorder.finish({ trial, seed, startedAt, network: networkRecord, outcome });
+    return { ...recorder.finish({ trial, seed, startedAt, network: networkRecord, outcome }), behaviour };
   } finally {
+    watch.stop();
     ctx.signal.removeEventListener("abort", onStop);
     botGone.signal.removeEventListener("abort", onStop);
     seconds.stop();

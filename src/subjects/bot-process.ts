@@ -1,27 +1,58 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import type { FakeApi } from "../fake-api/index.ts";
+import { readFileSync } from "node:fs";
+import type { FakeApi, FakeApiEventMap } from "../fake-api/index.ts";
 import { TailBuffer } from "./tail-buffer.ts";
+import { guardProcessGroup, releaseProcessGroup } from "./watchdog.ts";
 
 /** What to run. */
 export interface ProcessSpec {
   /** Human name for messages, e.g. "grammy (webhook)". */
   label: string;
-  /** An executable with arguments, or a shell command line (run with `sh -c "exec …"`). */
+  /**
+   * An executable with arguments, or a shell command line, run by a real shell (`sh -c`), so that
+   * `VAR=x cmd`, `cd dir && cmd` and pipes work. The shell stays the bot's parent and ignores the
+   * SIGTERM tgbench sends to the group (`trap : TERM`, which its children do not inherit), so it
+   * waits for the command and exits with the command's own status.
+   */
   command: { file: string; args: readonly string[] } | { shell: string };
   /** The environment contract (BOT_TOKEN, TELEGRAM_API_ROOT, BOT_MODE, …). */
   env: Record<string, string>;
   /** Working directory for the child (default: this process's). */
   cwd?: string;
+  /** Open a Node IPC channel to the child (`child.send`, `message` events); for tgbench's own helpers. */
+  ipc?: boolean;
 }
 
 /** What to run and how to tell it is ready. */
 export interface LaunchSpec extends ProcessSpec {
   /** The bot's token, to watch its calls. */
   token: string;
-  /** Ready means: first getUpdates (polling), or a successful setWebhook (webhook). */
+  /**
+   * Ready means, from the fake API's side: a getUpdates it accepted (answered 200, or parked as a
+   * long poll to be answered 200; a 400 or a 409 is not readiness) for `polling`; a setWebhook with
+   * a non-empty URL answered ok for `webhook`.
+   */
   readiness: "polling" | "webhook";
   startupTimeoutMs: number;
 }
+
+/** What a start-up waits for, in words (for progress lines and errors). */
+export const READINESS_EVIDENCE: Readonly<Record<LaunchSpec["readiness"], string>> = {
+  polling: "a getUpdates the fake API accepts",
+  webhook: "a setWebhook with a non-empty URL answered ok",
+};
+
+/** How {@link launchBot} reports while it waits. */
+export interface LaunchOptions {
+  signal?: AbortSignal;
+  /** Called every {@link LaunchOptions.progressIntervalMs} while the bot is not ready yet. */
+  onWaiting?: (waitedMs: number, waitingFor: string) => void;
+  /** Default 5 s. */
+  progressIntervalMs?: number;
+}
+
+/** How often a start-up says what it is still waiting for, ms. */
+export const START_PROGRESS_INTERVAL_MS = 5_000;
 
 /**
  * Variables of the environment contract. Only the values tgbench sets reach a bot: a developer's
@@ -42,17 +73,33 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
 }
 
-/** A bot failed to start or misbehaved; carries the bot's last stderr lines. */
+/** A bot failed to start or misbehaved; carries the bot's last stderr lines and, if it exited, how. */
 export class SubjectError extends Error {
   override readonly name = "SubjectError";
   readonly label: string;
+  /** One line: what happened (`exited during start-up (code 2)`). */
+  readonly reason: string;
   readonly stderr: string;
-  constructor(label: string, reason: string, stderr: string) {
+  /** How the bot exited during start-up; undefined when it did not (a timeout, Ctrl-C). */
+  readonly exit: ExitInfo | undefined;
+  constructor(label: string, reason: string, stderr: string, exit?: ExitInfo) {
     const tail = stderr.trim().split("\n").slice(-15).join("\n");
     super(`${label}: ${reason}${tail === "" ? " (no stderr)" : `\n--- last stderr lines ---\n${tail}`}`);
     this.label = label;
+    this.reason = reason;
     this.stderr = stderr;
+    this.exit = exit;
   }
+}
+
+/** How the last {@link BotProcess.stop} went. */
+export interface StopInfo {
+  /** From SIGTERM to the exit, ms (0 when the process had already exited). */
+  afterMs: number;
+  /** It was still running after the grace and was SIGKILLed. */
+  killed: boolean;
+  /** It had exited before stop() was called. */
+  alreadyExited: boolean;
 }
 
 /** Every bot still running, so they can be killed when tgbench exits for any reason. */
@@ -90,19 +137,25 @@ export class BotProcess {
   readonly stdout = new TailBuffer();
   readonly exited: Promise<ExitInfo>;
   #exitInfo: ExitInfo | undefined;
+  #groupGone = false;
+  #stopInfo: StopInfo | undefined;
+  readonly #viaShell: boolean;
 
   constructor(spec: ProcessSpec) {
     this.label = spec.label;
+    this.#viaShell = "shell" in spec.command;
     const [file, args] =
       "shell" in spec.command
-        ? ["/bin/sh", ["-c", `exec ${spec.command.shell}`]]
+        ? ["/bin/sh", ["-c", `trap : TERM\n${spec.command.shell}`]]
         : [spec.command.file, [...spec.command.args]];
     this.child = spawn(file, args, {
       cwd: spec.cwd,
       env: childEnv(spec.env),
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: spec.ipc === true ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
       detached: true,
     });
+    const pgid = this.child.pid;
+    if (pgid !== undefined) guardProcessGroup(pgid);
     this.child.stdout?.on("data", (chunk: Buffer) => this.stdout.push(chunk));
     this.child.stderr?.on("data", (chunk: Buffer) => this.stderr.push(chunk));
     this.exited = new Promise((resolve) => {
@@ -115,6 +168,8 @@ export class BotProcess {
       this.child.once("exit", (code, signal) => {
         this.#exitInfo = { code, signal };
         live.delete(this);
+        // Its group may outlive it (children it left); while any member lives, the id stays reserved.
+        if (pgid !== undefined && !groupAlive(pgid)) this.#forgetGroup(pgid);
         resolve(this.#exitInfo);
       });
     });
@@ -122,7 +177,18 @@ export class BotProcess {
     live.add(this);
   }
 
+  /**
+   * The process to measure (CPU time, memory): the child tgbench started, or, for a shell command
+   * line, the command the shell runs (its only child, once it has started it), not the shell.
+   */
   get pid(): number | undefined {
+    const pid = this.child.pid;
+    if (pid === undefined || !this.#viaShell || !this.running) return pid;
+    return onlyChild(pid) ?? pid;
+  }
+
+  /** The id of the bot's process group (the pid of the process tgbench started). */
+  get pgid(): number | undefined {
     return this.child.pid;
   }
 
@@ -153,7 +219,7 @@ export class BotProcess {
 
   /** Sends a signal to the whole process group (ignored if already gone). */
   killGroup(signal: NodeJS.Signals): void {
-    if (this.child.pid === undefined) return;
+    if (this.child.pid === undefined || this.#groupGone) return;
     try {
       process.kill(-this.child.pid, signal);
     } catch {
@@ -161,37 +227,88 @@ export class BotProcess {
     }
   }
 
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+  /** How the last {@link stop} went; undefined before one. */
+  get stopInfo(): StopInfo | undefined {
+    return this.#stopInfo;
+  }
+
+  /**
+   * SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. Whatever the bot
+   * left in its process group is killed too, also when the bot had exited before.
+   */
   async stop(graceMs = 5_000): Promise<ExitInfo> {
-    if (this.#exitInfo !== undefined) return this.#exitInfo;
-    this.killGroup("SIGTERM");
-    const exit = await this.waitForExit(graceMs);
-    // Children the bot may have left behind in its group.
+    const startMs = performance.now();
+    let exit = this.#exitInfo;
+    if (exit === undefined) {
+      this.killGroup("SIGTERM");
+      exit = await this.waitForExit(graceMs);
+      this.#stopInfo ??= {
+        afterMs: performance.now() - startMs,
+        killed: exit.signal === "SIGKILL",
+        alreadyExited: false,
+      };
+    } else {
+      this.#stopInfo ??= { afterMs: 0, killed: false, alreadyExited: true };
+    }
     this.killGroup("SIGKILL");
+    if (this.child.pid !== undefined) this.#forgetGroup(this.child.pid);
     return exit;
+  }
+
+  #forgetGroup(pgid: number): void {
+    this.#groupGone = true;
+    releaseProcessGroup(pgid);
+  }
+}
+
+/** The pid of a process's only child (Linux's /proc/<pid>/task/<pid>/children), else undefined. */
+function onlyChild(pid: number): number | undefined {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ");
+    return children.length === 1 && children[0] !== "" ? Number(children[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether any process of the group still exists. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
 /**
- * Starts a bot and waits until it is ready, judged from the fake API's side only: its first
- * getUpdates (polling) or a successful setWebhook (webhook). A bot that exits or is not ready in
- * time is stopped and reported with its stderr.
+ * Starts a bot and waits until it is ready, judged from the fake API's side only (see
+ * {@link LaunchSpec.readiness}), saying every few seconds what it still waits for. A bot that
+ * exits or is not ready in time is stopped and reported with its stderr and exit status.
  */
-export async function launchBot(spec: LaunchSpec, api: FakeApi, signal?: AbortSignal): Promise<BotProcess> {
+export async function launchBot(
+  spec: LaunchSpec,
+  api: FakeApi,
+  options: LaunchOptions = {},
+): Promise<BotProcess> {
+  const { signal, onWaiting } = options;
   const botId = Number(spec.token.slice(0, spec.token.indexOf(":")));
   const bot = new BotProcess(spec);
   const events = api.events;
-  let onRequest: ((e: { botId: number; method: string }) => void) | undefined;
-  let onCall: ((e: { botId: number; record: { method: string; status: number } }) => void) | undefined;
+  const startMs = performance.now();
+  const waitingFor = READINESS_EVIDENCE[spec.readiness];
+  let onPoll: ((...args: FakeApiEventMap["poll"]) => void) | undefined;
+  let onCall: ((...args: FakeApiEventMap["call"]) => void) | undefined;
   const ready = new Promise<void>((resolve) => {
     if (spec.readiness === "polling") {
-      onRequest = (e) => {
-        if (e.botId === botId && e.method === "getupdates") resolve();
+      onPoll = (e) => {
+        if (e.botId === botId) resolve();
       };
-      events.on("request", onRequest);
+      events.on("poll", onPoll);
     } else {
-      onCall = (e) => {
-        if (e.botId === botId && e.record.method === "setwebhook" && e.record.status === 200) resolve();
+      onCall = ({ botId: id, record }) => {
+        if (id === botId && record.method === "setwebhook" && record.status === 200 && record.params.url)
+          resolve();
       };
       events.on("call", onCall);
     }
@@ -200,6 +317,13 @@ export async function launchBot(spec: LaunchSpec, api: FakeApi, signal?: AbortSi
   const timedOut = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), spec.startupTimeoutMs);
   });
+  const progress =
+    onWaiting === undefined
+      ? undefined
+      : setInterval(
+          () => onWaiting(performance.now() - startMs, waitingFor),
+          options.progressIntervalMs ?? START_PROGRESS_INTERVAL_MS,
+        );
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<"aborted">((resolve) => {
     if (signal === undefined) return;
@@ -212,10 +336,9 @@ export async function launchBot(spec: LaunchSpec, api: FakeApi, signal?: AbortSi
     if (winner === "ready") return bot;
     await bot.stop(1_000);
     if (winner === "timeout") {
-      const what = spec.readiness === "polling" ? "its first getUpdates" : "a successful setWebhook";
       throw new SubjectError(
         spec.label,
-        `not ready after ${spec.startupTimeoutMs} ms (waiting for ${what})`,
+        `not ready after ${spec.startupTimeoutMs} ms (waiting for ${waitingFor})`,
         bot.stderr.toString(),
       );
     }
@@ -223,13 +346,15 @@ export async function launchBot(spec: LaunchSpec, api: FakeApi, signal?: AbortSi
     const exit = winner;
     throw new SubjectError(
       spec.label,
-      `exited during start-up (${exit.signal ?? `code ${exit.code}`})`,
+      `exited during start-up (${exit.signal ?? `code ${exit.code}`}) before ${waitingFor}`,
       bot.stderr.toString(),
+      exit,
     );
   } finally {
     clearTimeout(timer);
+    clearInterval(progress);
     if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
-    if (onRequest !== undefined) events.off("request", onRequest);
+    if (onPoll !== undefined) events.off("poll", onPoll);
     if (onCall !== undefined) events.off("call", onCall);
   }
 }

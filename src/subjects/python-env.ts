@@ -6,8 +6,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
 /**
- * The Python the Python bots (bench/bots/python/) run on: a virtual environment at the repo root,
- * `.venv/` (git-ignored), with bench/bots/python/requirements.txt installed. Created on first use
+ * The Python the Python bots run on: a virtual environment at the repo root, `.venv/`
+ * (git-ignored), with the requirements file their registry entries name installed (for the bots
+ * that ship with tgbench, bench/bots/python/requirements.txt). Created on first use
  * from the first Python 3.10+ found; reinstalled only when the requirements change (a stamp file
  * in the venv holds their hash). Prints nothing: it returns, or throws a {@link PythonEnvError}
  * whose message is one line saying what to do; the CLI decides what to print.
@@ -18,7 +19,6 @@ const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Every default of {@link ensurePythonEnv}, in one place. */
 export const PYTHON_ENV_DEFAULTS = {
   venvDir: join(REPO_ROOT, ".venv"),
-  requirementsFile: join(REPO_ROOT, "bench/bots/python/requirements.txt"),
   /** Interpreters tried in order when `TGBENCH_PYTHON` is not set. */
   candidates: ["python3", "python3.14", "python3.13", "python3.12", "python3.11", "python3.10", "python"],
   /** Creating the venv and installing the requirements (ms). */
@@ -42,7 +42,10 @@ const LOCK_POLL_MS = 250;
 export interface PythonEnvOptions {
   /** Where the virtual environment lives; default `<repo>/.venv`. */
   venvDir?: string;
-  /** What to install; default bench/bots/python/requirements.txt. */
+  /**
+   * What to install: a pip requirements file (the Python bots' registry entries name it); none:
+   * a bare virtual environment.
+   */
   requirementsFile?: string;
   /** Interpreters to try, in order; default `$TGBENCH_PYTHON` alone when set, else python3, python3.14 … python3.10, python. */
   candidates?: readonly string[];
@@ -116,7 +119,7 @@ export function ensurePythonEnv(options: PythonEnvOptions = {}): Promise<PythonE
 
 interface Resolved {
   venvDir: string;
-  requirementsFile: string;
+  requirementsFile: string | undefined;
   candidates: readonly string[];
   installTimeoutMs: number;
   env: NodeJS.ProcessEnv;
@@ -129,7 +132,7 @@ async function prepare(options: PythonEnvOptions, venvDir: string): Promise<Pyth
   const override = env[PYTHON_OVERRIDE_VARIABLE];
   const o: Resolved = {
     venvDir,
-    requirementsFile: options.requirementsFile ?? PYTHON_ENV_DEFAULTS.requirementsFile,
+    requirementsFile: options.requirementsFile,
     candidates: options.candidates ?? (override ? [override] : PYTHON_ENV_DEFAULTS.candidates),
     installTimeoutMs: options.installTimeoutMs ?? PYTHON_ENV_DEFAULTS.installTimeoutMs,
     env,
@@ -173,7 +176,12 @@ async function install(o: Resolved, requirementsHash: string): Promise<PythonEnv
     action = "created";
   }
   await rm(join(o.venvDir, STAMP_FILE), { force: true });
+  if (o.requirementsFile === undefined) {
+    await writeFile(join(o.venvDir, STAMP_FILE), stampFor(requirementsHash, version));
+    return { python, version, action };
+  }
   o.onStep(`installing ${o.requirementsFile} into ${o.venvDir} (only when it changes)`);
+  const requirementsFile = o.requirementsFile;
   const pipArgs = [
     "-m",
     "pip",
@@ -182,14 +190,14 @@ async function install(o: Resolved, requirementsHash: string): Promise<PythonEnv
     "--no-input",
     "-q",
     "-r",
-    o.requirementsFile,
+    requirementsFile,
   ];
   await run(
     python,
     pipArgs,
     o,
     "install-failed",
-    (output) => `pip could not install ${o.requirementsFile} into ${o.venvDir}: ${lastLine(output)}`,
+    (output) => `pip could not install ${requirementsFile} into ${o.venvDir}: ${lastLine(output)}`,
   );
   await writeFile(join(o.venvDir, STAMP_FILE), stampFor(requirementsHash, version));
   return { python, version, action };
@@ -206,7 +214,8 @@ async function upToDate(o: Resolved, requirementsHash: string): Promise<string |
 
 const stampFor = (requirementsHash: string, version: string) => `${requirementsHash} python ${version}\n`;
 
-async function hashRequirements(file: string): Promise<string> {
+async function hashRequirements(file: string | undefined): Promise<string> {
+  if (file === undefined) return "none";
   try {
     return createHash("sha256")
       .update(await readFile(file))

@@ -23,6 +23,11 @@ export interface BuiltInSubject {
    * environment that src/subjects/python-env.ts creates (Python 3.10+).
    */
   readonly runtime: "node" | "python";
+  /**
+   * What its runtime must have installed, relative to its registered directory: for `python`, a
+   * pip requirements file (installed into the virtual environment of python-env.ts).
+   */
+  readonly requirements?: string;
 }
 
 /**
@@ -60,4 +65,12 @@ export function scriptPath(subject: BuiltInSubject, mode: BotMode): string | und
   const file = subject.scripts[mode];
   const directory = scriptDirectories.get(subject.name);
   return file === undefined || directory === undefined ? undefined : join(directory, file);
+}
+
+/** Absolute path of a built-in bot's requirements file, or undefined when it names none. */
+export function requirementsPath(subject: BuiltInSubject): string | undefined {
+  const directory = scriptDirectories.get(subject.name);
+  return subject.requirements === undefined || directory === undefined
+    ? undefined
+    : join(directory, subject.requirements);
 }

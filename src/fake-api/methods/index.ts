@@ -21,9 +21,8 @@ import { getUpdates } from "./updates.ts";
 import { deleteWebhook, getWebhookInfo, setWebhook } from "./webhook.ts";
 
 /**
- * The Bot API methods the fake server implements, by the name Telegram uses. Lookups are by
- * lower-case name (method names are case-insensitive). A method missing here answers
- * 404 `Not Found: method not found` — never a fake success.
+ * The Bot API methods the fake server implements, by the name Telegram uses. A method missing
+ * here answers 404 `Not Found: method not found` — never a fake success.
  */
 const BY_NAME = {
   getMe,
@@ -48,10 +47,19 @@ const BY_NAME = {
   getChat,
 } satisfies Record<string, MethodHandler>;
 
-/** Registry by lower-case name. */
-export const METHODS: Readonly<Record<string, MethodHandler>> = Object.freeze(
-  Object.fromEntries(Object.entries(BY_NAME).map(([name, handler]) => [name.toLowerCase(), handler])),
+/**
+ * The one lookup of methods, by lower-case name (method names are case-insensitive), used by bot
+ * routes, webhook replies and counters alike. A `Map`, so a name like `constructor` or
+ * `__proto__` is just a name that is not there (Client.cpp keeps `methods_` in a hash map too).
+ */
+export const METHODS: ReadonlyMap<string, MethodHandler> = new Map(
+  Object.entries(BY_NAME).map(([name, handler]) => [name.toLowerCase(), handler]),
 );
+
+/** The handler of a method, by lower-case name; undefined when the fake API does not implement it. */
+export function findMethod(lowerCaseName: string): MethodHandler | undefined {
+  return METHODS.get(lowerCaseName);
+}
 
 /** The implemented methods, with Telegram's spelling. */
 export const METHOD_NAMES: readonly string[] = Object.keys(BY_NAME);

@@ -1,7 +1,8 @@
 import type { BotState } from "../bot-state.ts";
 import { monotonicMs } from "../clock.ts";
 import { countTraffic } from "../counted.ts";
-import { badRequest, Descriptions } from "../errors.ts";
+import { Descriptions } from "../errors.ts";
+import { decodeJson } from "../json-parameters.ts";
 import { TELEGRAM_LIMITS } from "../options.ts";
 import type { Params } from "../params.ts";
 import { ALL_UPDATE_TYPES, type Update } from "../telegram-types.ts";
@@ -11,15 +12,22 @@ import type { MethodContext } from "./method.ts";
 const KNOWN_UPDATE_TYPES: ReadonlySet<string> = new Set(ALL_UPDATE_TYPES);
 
 /**
- * Applies `allowed_updates` as telegram-bot-api does (`update_allowed_update_types`): omitted keeps
- * the previous setting; `[]` (or only unknown names) means the default set. Returns whether the
- * setting changed.
+ * Applies `allowed_updates` as telegram-bot-api does (`get_allowed_update_types`,
+ * `update_allowed_update_types`): it never fails the call. Absent, empty, not valid JSON (within
+ * the nesting limit), not an array, or an array with anything but strings keeps the previous
+ * setting; names are compared in lower case and unknown ones ignored; an array that names no known
+ * type (`[]` included) means the default set. Returns whether the setting changed.
  */
 export function applyAllowedUpdates(bot: BotState, params: Params): boolean {
-  const list = params.json<unknown>("allowed_updates", "allowed updates");
-  if (list === undefined) return false;
-  if (!Array.isArray(list)) throw badRequest("can't parse allowed updates JSON object");
-  const known = list.filter((t): t is string => typeof t === "string" && KNOWN_UPDATE_TYPES.has(t));
+  const text = params.get("allowed_updates");
+  if (text === undefined) return false;
+  const decoded = decodeJson(text);
+  if (decoded === undefined || !Array.isArray(decoded.value)) return false;
+  const list: unknown[] = decoded.value;
+  if (!list.every((name) => typeof name === "string")) return false;
+  const known = (list as string[])
+    .map((name) => name.toLowerCase())
+    .filter((name) => KNOWN_UPDATE_TYPES.has(name));
   const next = known.length === 0 ? null : new Set(known);
   const changed = !sameSet(bot.allowedUpdates, next);
   bot.allowedUpdates = next;
@@ -44,6 +52,9 @@ export function getUpdates(ctx: MethodContext): Update[] | Promise<Update[]> {
   applyAllowedUpdates(bot, params);
 
   const nowMs = performance.now();
+  if (telegram.events.listenerCount("poll") > 0) {
+    telegram.events.emit("poll", { botId: bot.id, offset, limit, timeoutSeconds, atMs: nowMs });
+  }
   if (telegram.options.antiBusyLoop && offset === bot.previousPollOffset) {
     const sincePreviousMs = nowMs - bot.previousPollStartMs;
     if (

@@ -2,7 +2,8 @@ import type { BotState } from "../bot-state.ts";
 import { badRequest, tooManyRequests } from "../errors.ts";
 import { TELEGRAM_LIMITS } from "../options.ts";
 import type { WebhookInfo } from "../telegram-types.ts";
-import { type ProbeResult, probeWebhook, WebhookDispatcher } from "../webhook-dispatcher.ts";
+import { WebhookDispatcher } from "../webhook-dispatcher.ts";
+import { type ProbeResult, probeWebhook } from "../webhook-probe.ts";
 import { Described, type MethodContext } from "./method.ts";
 import { applyAllowedUpdates } from "./updates.ts";
 
@@ -66,12 +67,16 @@ export async function setWebhook(ctx: MethodContext): Promise<Described> {
     bot.settingWebhook = false;
   }
   if (!probe.ok) throw badRequest(`bad webhook: ${probe.reason}`);
+  // Build everything first and write the bot's state last: a webhook is never "set" without a
+  // dispatcher that delivers to it.
+  const config = { url: newUrl, secretToken, maxConnections, ipAddress: probe.ipAddress };
   const deliveryUrl = await telegram.options.webhookRoute(newUrl);
+  const dispatcher = new WebhookDispatcher(telegram, bot, config, deliveryUrl);
   applyAllowedUpdates(bot, params);
   bot.lastWebhookError = null;
-  bot.webhook = { url: newUrl, secretToken, maxConnections, ipAddress: probe.ipAddress };
-  bot.dispatcher = new WebhookDispatcher(telegram, bot, bot.webhook, deliveryUrl);
-  bot.dispatcher.start();
+  bot.webhook = config;
+  bot.dispatcher = dispatcher;
+  dispatcher.start();
   return new Described(true, "Webhook was set");
 }
 

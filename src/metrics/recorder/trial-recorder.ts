@@ -278,6 +278,9 @@ export class TrialRecorder {
     const endMs = this.#clock.nowMs();
     this.closeWindow("stopped-early"); // a no-op unless the runner never closed it
     this.sampleGauges(Math.max(0, Math.floor((endMs - this.#options.startMs) / 1000)));
+    // Read the counters while still listening: reading them hands over bytes still on open sockets
+    // (the webhook dispatcher's meter), and their `counted` events must land in the timeline too.
+    const counters = this.#options.readCounters();
     this.detach();
     const botEnd = this.#options.readBotProcess?.();
     const botStart = this.#botStart;
@@ -288,7 +291,7 @@ export class TrialRecorder {
       windowMs: this.#windowMs,
       windowEnd: this.#windowEnd!,
       ratePerSecond: this.#options.ratePerSecond,
-      counters: this.#options.readCounters(),
+      counters,
       matcher: this.matcher,
       histograms: this.#histograms,
       inWindow: { ...this.#inWindow },

@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  type RatePair,
+  ratioOf,
+  renderHarnessCostJson,
+  renderHarnessCostMarkdown,
+  tableRow,
+  verdictOf,
+} from "./render.ts";
+import type { StepResult, StepSide } from "./step.ts";
+
+function step(
+  side: StepSide,
+  ratePerSecond: number,
+  cpuUsPerUpdate: number | null,
+  sustained = true,
+): StepResult {
+  return {
+    side,
+    ratePerSecond,
+    generated: ratePerSecond * 5,
+    answered: ratePerSecond * 5,
+    answeredPerSecond: ratePerSecond,
+    backlogAtScheduleEnd: 1,
+    sustained,
+    measuredMs: 5_000,
+    cpuMs: cpuUsPerUpdate === null ? 0 : (cpuUsPerUpdate * ratePerSecond * 5) / 1000,
+    cpuUsPerUpdate,
+    mainThreadShare: 0.8,
+    latenessP99Us: 900,
+    lateOver1Ms: 0,
+    botCpuUsPerUpdate: 120,
+    endToEndP50Us: side === "harness" ? 1_500 : null,
+    endToEndP99Us: side === "harness" ? 9_000 : null,
+    window: null,
+  };
+}
+
+const pair = (rate: number, harnessUs: number | null, floorUs: number, sustained = true): RatePair => ({
+  ratePerSecond: rate,
+  first: "floor",
+  harness: step("harness", rate, harnessUs, sustained),
+  floor: step("floor", rate, floorUs),
+});
+
+describe("harness-cost verdict", () => {
+  it("judges the ratio at every rate up to the highest sustained one, and the rate target", () => {
+    const verdict = verdictOf([
+      pair(100, 300, 250),
+      pair(1000, 200, 150),
+      pair(5000, 120, 100),
+      pair(6000, 500, 90, false),
+    ]);
+    assert.equal(verdict.highestSustainedRate, 5000);
+    assert.ok(verdict.rateMet);
+    assert.deepEqual(verdict.worstRatio, { ratePerSecond: 1000, ratio: 200 / 150 });
+    assert.ok(verdict.ratioMet, "the unsustained 6000/s step is not judged");
+  });
+
+  it("fails the ratio target when one sustained rate is above 1.5×", () => {
+    const verdict = verdictOf([pair(100, 990, 400), pair(1000, 430, 230), pair(5000, 190, 88)]);
+    assert.equal(verdict.worstRatio?.ratePerSecond, 100);
+    assert.equal(verdict.ratioMet, false);
+    assert.ok(verdict.rateMet);
+  });
+
+  it("takes the highest rate of the unbroken sustained run from the lowest rate, in any input order", () => {
+    const verdict = verdictOf([pair(5000, 120, 100), pair(100, 150, 140), pair(1000, 110, 100, false)]);
+    assert.equal(verdict.highestSustainedRate, 100);
+    assert.equal(verdict.rateMet, false);
+  });
+
+  it("meets nothing without a sustained rate or without a harness figure", () => {
+    const none = verdictOf([pair(100, 300, 250, false)]);
+    assert.equal(none.highestSustainedRate, null);
+    assert.equal(none.ratioMet, false);
+    const unknown = verdictOf([pair(100, null, 250)]);
+    assert.equal(ratioOf(pair(100, null, 250)), null);
+    assert.equal(unknown.ratioMet, false);
+  });
+
+  it("renders the ratio in the table, the Markdown and the JSON", () => {
+    const pairs = [pair(1000, 300, 200)];
+    assert.match(tableRow(pairs[0]!), /300 µs\s+200 µs\s+1\.50×/);
+    const context = {
+      startedAt: "2025-01-01T00:00:00.000Z",
+      durationSeconds: 5,
+      warmupUpdates: 2000,
+      node: "20",
+      cpu: "cpu",
+      cores: 2,
+      loadAverage: { before: 1, after: 2 },
+      profiled: false,
+    };
+    const summary = {
+      rows: [{ name: "inject", location: "src/runner/trial-probe.ts", selfMs: 12, share: 0.1 }],
+      totalMs: 120,
+      idleMs: 900,
+      windowed: true,
+    };
+    const md = renderHarnessCostMarkdown(pairs, context, [
+      { file: "profiles/harness-1000.cpuprofile", summary },
+    ]);
+    assert.match(md, /\| 1000 \| 300 µs \| 200 µs \| 1\.50× \|/);
+    assert.match(md, /\| 12\.0 \| 10\.0% \| inject \| src\/runner\/trial-probe\.ts \|/);
+    const json = JSON.parse(renderHarnessCostJson(pairs, context, []));
+    assert.equal(json.rates[0].ratio, 1.5);
+    assert.equal(json.verdict.highestSustainedRate, 1000);
+  });
+});

@@ -1,0 +1,135 @@
+import autocannon from "autocannon";
+import { ReplyMatcher } from "../metrics/reply-matcher.ts";
+import { type BotSession, sleep } from "./bot-session.ts";
+import { webhookBodies } from "./webhook-bodies.ts";
+
+/** What one closed-loop autocannon run against a bot's webhook measured. */
+export interface ClosedLoopResult {
+  kind: "closed-loop";
+  connections: number;
+  durationMs: number;
+  /** Requests autocannon completed; of them with a 2xx answer; other answers, errors and timeouts. */
+  requests: number;
+  responses2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  requestsPerSecond: number;
+  /** Replies the fake API received and matched to a POSTed update; replies per second of the run. */
+  replies: number;
+  repliesPerSecond: number;
+  /** Updates acknowledged (2xx) but never answered by the end of the drain. */
+  unanswered: number;
+  /** autocannon's latency of the webhook POST, whole ms (its histogram's resolution). */
+  latencyMs: { p50: number; p99: number; max: number; mean: number };
+}
+
+/**
+ * Drives the bot's webhook endpoint with autocannon, closed loop (each connection sends its next
+ * POST when the previous one is answered): every request a different update, the secret header
+ * set. The fake API receives the bot's replies, which are matched to the POSTed updates by their
+ * correlation tokens, so "sustained" counts replies, not 200s.
+ */
+export async function runClosedLoop(
+  session: BotSession,
+  options: {
+    connections: number;
+    durationMs: number;
+    users: number;
+    seed: string;
+    drainTimeoutMs: number;
+    signal: AbortSignal;
+  },
+): Promise<ClosedLoopResult> {
+  const url = session.api.control.webhookInfo(session.token).url;
+  if (url === "") throw new Error(`${session.bot.label} registered no webhook`);
+  const secret = session.env.WEBHOOK_SECRET ?? "";
+  const matcher = new ReplyMatcher();
+  const next = webhookBodies(options.users, options.seed);
+  let lastReplyAtMs: number | null = null;
+  const onMessage = (e: {
+    botId: number;
+    message: { chat: { id: number }; text?: string; reply_to_message?: { message_id: number } };
+    atMs: number;
+  }) => {
+    if (e.botId !== session.botId) return;
+    const outcome = matcher.onBotMessage({
+      chatId: e.message.chat.id,
+      ...(e.message.text === undefined ? {} : { text: e.message.text }),
+      ...(e.message.reply_to_message === undefined
+        ? {}
+        : { replyToMessageId: e.message.reply_to_message.message_id }),
+      atMs: e.atMs,
+    });
+    if (outcome.kind === "matched") {
+      lastReplyAtMs = e.atMs;
+    }
+  };
+  session.api.events.on("message", onMessage);
+  const startMs = performance.now();
+  try {
+    let instance: autocannon.Instance | undefined;
+    const finished = new Promise<autocannon.Result>((resolve, reject) => {
+      instance = autocannon(
+        {
+          url,
+          method: "POST",
+          connections: options.connections,
+          duration: options.durationMs / 1000,
+          headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+          requests: [
+            {
+              setupRequest: (request) => {
+                const body = next();
+                matcher.track(body.tracked);
+                matcher.delivered(body.tracked.updateId, performance.now());
+                return { ...request, body: body.body };
+              },
+            },
+          ],
+        },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+    });
+    const stop = () => instance?.stop();
+    options.signal.addEventListener("abort", stop, { once: true });
+    const result = await finished.finally(() => options.signal.removeEventListener("abort", stop));
+    const runMs = performance.now() - startMs;
+    const responses2xx = result["2xx"];
+    // Replies to requests still in flight when autocannon stopped may also arrive: wait for those
+    // that were acknowledged, within the drain timeout.
+    const deadline = performance.now() + options.drainTimeoutMs;
+    while (
+      matcher.answeredCount < responses2xx &&
+      performance.now() < deadline &&
+      !options.signal.aborted &&
+      session.bot.running
+    ) {
+      await sleep(20);
+    }
+    const replies = matcher.answeredCount;
+    const spanMs = Math.max(runMs, lastReplyAtMs === null ? 0 : lastReplyAtMs - startMs);
+    return {
+      kind: "closed-loop",
+      connections: options.connections,
+      durationMs: options.durationMs,
+      requests: result.requests.total,
+      responses2xx,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      requestsPerSecond: (result.requests.total * 1000) / runMs,
+      replies,
+      repliesPerSecond: (replies * 1000) / spanMs,
+      unanswered: Math.max(0, responses2xx - replies),
+      latencyMs: {
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        max: result.latency.max,
+        mean: result.latency.average,
+      },
+    };
+  } finally {
+    session.api.events.off("message", onMessage);
+  }
+}

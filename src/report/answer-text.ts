@@ -1,0 +1,162 @@
+/**
+ * The answer in words: one line per bot, then the rule the run shows across bots. Each clause
+ * takes its figures from one {@link Finding} (one bot, rate and network), and calls a difference
+ * one only when its test is significant; otherwise "about the same (within noise)".
+ */
+import type { ModeName } from "../results/index.ts";
+import type { Answer, BotAnswer, Finding } from "./answer.ts";
+import { networkWords } from "./cell-network.ts";
+import { formatCount, formatRatio, formatUs, modeWords, rateWords } from "./figures.ts";
+import type { PendingTest, TestFamily } from "./significance.ts";
+
+const SAME = "about the same (within noise)";
+
+/** `aiogram: at 1 update/min (loopback), long polling makes ~212 requests/hour (model) and webhook ~120 (model); …` */
+export function botLine(answer: BotAnswer, family: TestFamily): string {
+  if (answer.findings.length === 0) return `${answer.bot}: nothing was measured.`;
+  const clauses = answer.findings.map((f) => findingText(f, family));
+  const name =
+    answer.framework !== "" && answer.framework !== answer.bot
+      ? `${answer.bot} (${answer.framework})`
+      : answer.bot;
+  return `${name}: ${clauses.join("; ")}.`;
+}
+
+function findingText(f: Finding, family: TestFamily): string {
+  const where = `at ${rateWords(f.ratePerSecond)} (${networkWords(f.network)})`;
+  const parts = [requestsText(f, family), latencyText(f, family), ...f.fellBehind.map(behindText)];
+  return `${where}, ${parts.filter((p) => p !== "").join(", ")}`;
+}
+
+function requestsText(f: Finding, family: TestFamily): string {
+  const figure = (m: ModeName) => {
+    const r = f.requestsPerHour[m];
+    if (r === undefined || r.value === null) return "– requests/hour";
+    return `~${formatCount(r.value, 0)}${r.source === "model" ? " (model)" : ""}`;
+  };
+  const [a, b] = f.modes;
+  if (a === undefined) return "";
+  if (b === undefined) return `only ${modeWords(a)} ran: ${figure(a)} requests/hour`;
+  const text = `${modeWords(a)} makes ${figure(a)} requests/hour and ${modeWords(b)} ${figure(b)}`;
+  const verdict = testWords(f.requestsTest, family);
+  return verdict === null ? text : `${text}, ${verdict}`;
+}
+
+function latencyText(f: Finding, family: TestFamily): string {
+  const [a, b] = f.modes;
+  if (a === undefined || b === undefined) {
+    const p = a === undefined ? null : (f.p50Us[a] ?? null);
+    return p === null ? "" : `p50 ${formatUs(p)}`;
+  }
+  const pa = f.p50Us[a] ?? null;
+  const pb = f.p50Us[b] ?? null;
+  if (pa === null || pb === null || f.latencyTest === null) {
+    const model = [f.modelP50Us[a], f.modelP50Us[b]];
+    // On loopback the model has no network to add: its latency would be ~0 and say nothing.
+    const modelText =
+      model[0] == null || model[1] == null || f.network.rttMs === 0
+        ? ""
+        : `; the model says p50 ${formatUs(model[0])} vs ${formatUs(model[1])}`;
+    return `too few updates for a latency percentile (${f.updates[a] ?? 0} and ${f.updates[b] ?? 0}${modelText})`;
+  }
+  if (!family.significant(f.latencyTest)) {
+    return `both answer in ${formatUs(pa)} vs ${formatUs(pb)} p50, ${SAME}`;
+  }
+  const [better, worse, bv, wv] = pa < pb ? [a, b, pa, pb] : [b, a, pb, pa];
+  return `${modeWords(better)} answers ${formatRatio(wv / bv)} faster than ${modeWords(worse)} (p50 ${formatUs(bv)} vs ${formatUs(wv)}, significant)`;
+}
+
+function behindText(b: Finding["fellBehind"][number]): string {
+  return `${modeWords(b.mode)} did not keep up (${b.why}: ${b.ceiling.explanation})`;
+}
+
+/** `significant` or `about the same (within noise)`; null without a test. */
+function testWords(test: PendingTest | null, family: TestFamily): string | null {
+  if (test === null) return null;
+  return family.significant(test) ? "significant" : SAME;
+}
+
+/**
+ * The rule the run shows, over every bot: per rate and network, how many bots' polling mode made
+ * more requests than webhook and which answered faster (significant differences only), and which
+ * modes could not keep up, with their ceiling.
+ */
+export function ruleText(answer: Answer): string {
+  const findings = answer.bots.flatMap((b) => b.findings).filter((f) => f.modes.length === 2);
+  if (findings.length === 0) {
+    return "No bot was measured in two modes at the same rate and network, so the run shows no rule: measure a polling mode and webhook (--mode).";
+  }
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = `${f.ratePerSecond}\u0000${f.network.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const sentences = [...groups.values()].map((group) => groupSentence(group, answer.family));
+  const behind = new Map<string, string>();
+  for (const f of answer.bots.flatMap((b) => b.findings)) {
+    for (const b of f.fellBehind) behind.set(b.mode, b.ceiling.explanation);
+  }
+  const ceilings = [...behind.values()].map((e) => `${e.charAt(0).toUpperCase()}${e.slice(1)}.`);
+  return [...sentences, ...ceilings].join(" ");
+}
+
+function groupSentence(group: readonly Finding[], family: TestFamily): string {
+  const f0 = group[0]!;
+  const n = group.length;
+  const where = `At ${rateWords(f0.ratePerSecond)} (${networkWords(f0.network)})`;
+  const pair = `${modeWords(f0.modes[0]!)} vs ${modeWords(f0.modes[1]!)}`;
+  const tally = (pick: (f: Finding) => PendingTest | null, first: (f: Finding) => boolean | null) => {
+    let more = 0;
+    let less = 0;
+    let same = 0;
+    let none = 0;
+    for (const f of group) {
+      const test = pick(f);
+      const firstMore = first(f);
+      if (test === null || firstMore === null) none++;
+      else if (!family.significant(test)) same++;
+      else if (firstMore) more++;
+      else less++;
+    }
+    return { more, less, same, none };
+  };
+  const req = tally(
+    (f) => f.requestsTest,
+    (f) => {
+      const [a, b] = [f.requestsPerHour[f.modes[0]!]?.value, f.requestsPerHour[f.modes[1]!]?.value];
+      return a == null || b == null ? null : a > b;
+    },
+  );
+  const lat = tally(
+    (f) => f.latencyTest,
+    (f) => {
+      const [a, b] = [f.p50Us[f.modes[0]!], f.p50Us[f.modes[1]!]];
+      return a == null || b == null ? null : a > b;
+    },
+  );
+  const [a, b] = [modeWords(f0.modes[0]!), modeWords(f0.modes[1]!)];
+  const parts: string[] = [];
+  parts.push(
+    `requests: ${countsText(req, n, `${a} made more`, `${b} made more`, "too few measured (the model's figures are shown)")}`,
+  );
+  parts.push(
+    `latency: ${countsText(lat, n, `${b} answered faster`, `${a} answered faster`, "too few updates to compare")}`,
+  );
+  return `${where}, ${pair} over ${n} bot${n === 1 ? "" : "s"}: ${parts.join("; ")}.`;
+}
+
+function countsText(
+  t: { more: number; less: number; same: number; none: number },
+  n: number,
+  moreWords: string,
+  lessWords: string,
+  noneWords: string,
+): string {
+  if (t.none === n) return noneWords;
+  const items: string[] = [];
+  if (t.more > 0) items.push(`${moreWords} for ${t.more} of ${n}`);
+  if (t.less > 0) items.push(`${lessWords} for ${t.less} of ${n}`);
+  if (t.same > 0) items.push(`${SAME} for ${t.same} of ${n}`);
+  if (t.none > 0) items.push(`too few samples for ${t.none} of ${n}`);
+  return items.join(", ");
+}
