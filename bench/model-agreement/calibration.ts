@@ -10,10 +10,11 @@
  * - the fake API's timer latency: this process's timer lateness;
  * - the bot's timer latency: the probe process's timer lateness;
  * - the time a webhook POST costs beyond what the model already has (the bot's and the fake API's
- *   request handling, which a trivial getMe does not show): the calibration cell (grid.ts
+ *   request handling, which a trivial getMe does not show): a calibration cell (grid.ts
  *   `WEBHOOK_SERVICE_CALIBRATION`) runs one connection past saturation, so that its replies per
  *   second are one over the service time; the difference from the model's service time for that
- *   cell is added to the handler time of every webhook cell with the same handler (50 ms).
+ *   cell is added to the handler time of the webhook cells with the same handler (50 ms) that
+ *   follow it, up to the next calibration cell (one runs right before each, as the load drifts).
  * Nothing is fitted to a cell's figures: every value is a probe measurement from the cell's own
  * time window, and the calibration's notes print the medians and 90th percentiles.
  */
@@ -130,12 +131,22 @@ export function calibrationFor(results: readonly GridResult[], probe: ProbeSampl
       botTimerLatencyMs: empirical(within(probe.botTimerLatenessMs, w.fromMs, w.toMs)),
     };
   };
-  const post = postOverhead(results, machine);
-  if (post === null) return base;
+  const overheads = results
+    .filter((r) => r.cell.calibration === true && r.cell.mode === "webhook")
+    .map((r) => ({ at: windows.get(r.cell.name)?.fromMs ?? 0, post: postOverhead(r, machine) }))
+    .filter((o): o is { at: number; post: NonNullable<ReturnType<typeof postOverhead>> } => o.post !== null)
+    .sort((a, b) => a.at - b.at);
+  if (overheads.length === 0) return base;
+  /** The last calibration that ran before the cell (or the first, for a cell that ran before any). */
+  const overheadFor = (result: GridResult) => {
+    const at = windows.get(result.cell.name)?.fromMs ?? 0;
+    return [...overheads].reverse().find((o) => o.at <= at)?.post ?? overheads[0]!.post;
+  };
   return {
-    notes: [...base.notes, post.note],
+    notes: [...base.notes, ...overheads.map((o) => o.post.note)],
     apply: (input, result) => {
       const calibrated = machine(input, result);
+      const post = overheadFor(result);
       // The service time was measured with the calibration cell's handler; other handlers differ.
       if (result.cell.mode !== "webhook" || result.cell.handlerMs !== post.handlerMs) return calibrated;
       const handlerMs = duration("handler", calibrated.handlerMs ?? 0).meanMs;
@@ -146,15 +157,13 @@ export function calibrationFor(results: readonly GridResult[], probe: ProbeSampl
 
 /** The webhook service time the calibration cell measured, beyond the model's for that cell. */
 function postOverhead(
-  results: readonly GridResult[],
+  result: GridResult,
   machine: (input: ModelInput, result: GridResult) => ModelInput,
 ): { overheadMs: number; handlerMs: number; note: string } | null {
-  const result = results.find((r) => r.cell.calibration === true && r.cell.mode === "webhook");
-  const cell = result?.report.cells[0];
+  const cell = result.report.cells[0];
   const trial = cell?.trials.find((t) => t.outcome.kind === "completed");
   const answeredPerSecond = trial?.throughput.answeredPerSecond ?? null;
-  if (result === undefined || cell === undefined || trial === undefined || answeredPerSecond === null)
-    return null;
+  if (cell === undefined || trial === undefined || answeredPerSecond === null) return null;
   const input = machine(storedInput(result.report, cell, trial), result);
   const ceiling = predict(input, { simulation: { seed: "calibration" } }).figures.throughputCeilingPerSecond;
   if (ceiling === null || !Number.isFinite(ceiling)) return null;
@@ -164,7 +173,7 @@ function postOverhead(
   return {
     overheadMs,
     handlerMs: result.cell.handlerMs,
-    note: `webhook POST service time: ${measuredMs.toFixed(2)} ms measured (${result.cell.name}: ${answeredPerSecond.toFixed(2)} answered/s), ${modelMs.toFixed(2)} ms in the model; the difference, ${overheadMs >= 0 ? "+" : ""}${overheadMs.toFixed(2)} ms, is added to the handler time of every webhook cell with a ${result.cell.handlerMs} ms handler`,
+    note: `webhook POST service time: ${measuredMs.toFixed(2)} ms measured (${result.cell.name}: ${answeredPerSecond.toFixed(2)} answered/s), ${modelMs.toFixed(2)} ms in the model; the difference, ${overheadMs >= 0 ? "+" : ""}${overheadMs.toFixed(2)} ms, is added to the handler time of the webhook cells with a ${result.cell.handlerMs} ms handler that follow it`,
   };
 }
 

@@ -149,7 +149,7 @@ function webhookSaturation(): GridCell[] {
       antiBusyLoop: true,
       rttMs: 0,
       durationMs: 10_000,
-      alone: ratePerSecond > 10,
+      alone: true,
     }),
   );
   const forty = [30, 80, 150].map(
@@ -166,7 +166,12 @@ function webhookSaturation(): GridCell[] {
       alone: true,
     }),
   );
-  return [WEBHOOK_SERVICE_CALIBRATION, ...one, ...forty];
+  // Each cell's service time is measured right before it (the machine's load drifts).
+  const calibrate = (k: number): GridCell => ({
+    ...WEBHOOK_SERVICE_CALIBRATION,
+    name: `${WEBHOOK_SERVICE_CALIBRATION.name} #${k}`,
+  });
+  return [...one.flatMap((cell, k) => [calibrate(k + 1), cell]), calibrate(one.length + 1), ...forty];
 }
 
 /**

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { BOT_BEHAVIOURS } from "../../src/model/bot-behaviours.ts";
-import { predict } from "../../src/model/index.ts";
 import {
   fixtureCell,
   fixtureReport,
@@ -10,7 +9,8 @@ import {
   unsupported,
 } from "../../src/report/report-fixtures.ts";
 import { BENCH_BOTS } from "../bots/catalog.ts";
-import { agreementOf } from "./rows.ts";
+import { replayTrial } from "./replay.ts";
+import { agreementOf, storedInput } from "./rows.ts";
 
 /** A short-polling trial measuring `emptyShare` over 1000 polls and `p50Ms` end to end. */
 function shortPollTrial(emptyShare: number, p50Ms: number) {
@@ -24,24 +24,31 @@ function shortPollTrial(emptyShare: number, p50Ms: number) {
 }
 
 describe("model agreement rows", () => {
-  const input = { ratePerSecond: 1, mode: { mode: "short-polling", intervalMs: 1_000 } } as const;
-  const model = predict(input, { simulation: { updates: 2_000 } }).figures;
-
-  test("a trial that measured the model's figures is within the targets; a far-off one is not", () => {
+  test("a trial that measured the model's figures for its schedule is within the targets; a far-off one is not", () => {
+    const settings = { pollIntervalMs: 1_000, antiBusyLoop: true };
+    // The model given this trial's own schedule (replayed), and a trial that measured just that.
+    const probe = fixtureCell("reference", "short-polling", 1, [shortPollTrial(0.5, 100)]);
+    probe.settings = settings;
+    const probeReport = fixtureReport([probe]);
+    const replay = replayTrial(
+      storedInput(probeReport, probe, probe.trials[0]!),
+      probeReport,
+      probe,
+      probe.trials[0]!,
+    );
     const close = fixtureCell("reference", "short-polling", 1, [
-      shortPollTrial(model.emptyShare!, model.endToEndMs.p50Ms!),
+      shortPollTrial(replay.emptyShare.value!, replay.endToEndP50Ms.value!),
     ]);
-    close.settings = { pollIntervalMs: 1_000, antiBusyLoop: true };
+    close.settings = settings;
     const far = fixtureCell("reference", "short-polling", 1, [shortPollTrial(0.9, 2_000)]);
-    far.settings = { pollIntervalMs: 1_000, antiBusyLoop: true };
+    far.settings = settings;
     const agreement = agreementOf(fixtureReport([close, far]));
     const empty = agreement.rows.filter((r) => r.figure === "empty share");
     assert.equal(empty.length, 2);
     assert.equal(empty[0]!.within, true);
     assert.equal(empty[1]!.within, false);
     assert.ok(Math.abs(empty[0]!.difference) < 0.001);
-    // σ of a share near 0.3 over 1000 polls is about 1.4 percentage points.
-    assert.ok(empty[0]!.standardError > 0.01 && empty[0]!.standardError < 0.02);
+    assert.ok(empty[0]!.source.startsWith("replay; report's model "), empty[0]!.source);
     const p50 = agreement.rows.filter((r) => r.figure === "end to end, p50 (ms)");
     assert.deepEqual(
       p50.map((r) => r.within),

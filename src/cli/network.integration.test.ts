@@ -57,11 +57,16 @@ describe("tgbench serve --network", () => {
     assert.ok(root !== undefined && direct !== undefined);
     assert.notEqual(root, direct, "the bot's root is the relay, not the fake API");
     assert.match(serve.stdout(), /across the network rtt-30ms: 30 ms RTT, TCP \+ TLS 1\.3 handshake/);
-    await fetch(`${direct}/__tgbench/bots/123:abc/messages`, {
+    const [, controlToken] = await serve.waitForOutput(
+      /control token: ([0-9a-f]{32})\n/,
+      "the control token to be printed",
+    );
+    const injected = await fetch(`${direct}/__tgbench/bots/123:abc/messages`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", "x-tgbench-control-token": controlToken! },
       body: JSON.stringify({ text: "hello", from: { id: 1001 } }),
     });
+    assert.equal(injected.status, 200);
     const startedMs = performance.now();
     const updates = (await (await fetch(`${root}/bot123:abc/getUpdates`)).json()) as { result: unknown[] };
     const tookMs = performance.now() - startedMs;

@@ -184,15 +184,18 @@ function simulateOnce(modelInput: ModelInput, options: SimulationOptions): Simul
   }
 
   const lastInjectedMs = arrivals.length === 0 ? durationMs : arrivals[arrivals.length - 1]!.injectedMs;
+  // As the runner: a trial's window runs to its duration however few updates arrived, and the
+  // drain starts when both the window and the schedule are over.
+  const scheduleEndMs = Number.isFinite(durationMs) ? Math.max(lastInjectedMs, durationMs) : lastInjectedMs;
   const checkMs = options.drainCheckIntervalMs ?? SIMULATION_DEFAULTS.drainCheckIntervalMs;
-  const drainDeadlineMs = lastInjectedMs + (options.drainTimeoutMs ?? Number.POSITIVE_INFINITY);
+  const drainDeadlineMs = scheduleEndMs + (options.drainTimeoutMs ?? Number.POSITIVE_INFINITY);
   let endMs = Number.NaN;
   const complete = queue.run(() => {
     const nowMs = queue.nowMs;
     if (Number.isNaN(endMs)) {
       if (nowMs >= drainDeadlineMs) endMs = drainDeadlineMs;
       else if (telegram.repliedCount === arrivals.length && updates.length === arrivals.length) {
-        endMs = drainEnd(lastInjectedMs, telegram.lastReplyMs, checkMs, drainDeadlineMs);
+        endMs = drainEnd(scheduleEndMs, telegram.lastReplyMs, checkMs, drainDeadlineMs);
       }
     }
     return !Number.isNaN(endMs) && nowMs > endMs;
@@ -202,9 +205,9 @@ function simulateOnce(modelInput: ModelInput, options: SimulationOptions): Simul
 }
 
 /** The runner's drain: it checks every `checkMs` after the schedule whether everything is answered. */
-function drainEnd(lastInjectedMs: number, lastReply: number, checkMs: number, deadlineMs: number): number {
-  if (lastReply <= lastInjectedMs) return lastInjectedMs;
-  const end = lastInjectedMs + Math.ceil((lastReply - lastInjectedMs) / checkMs) * checkMs;
+function drainEnd(scheduleEndMs: number, lastReply: number, checkMs: number, deadlineMs: number): number {
+  if (lastReply <= scheduleEndMs) return scheduleEndMs;
+  const end = scheduleEndMs + Math.ceil((lastReply - scheduleEndMs) / checkMs) * checkMs;
   return Math.min(end, deadlineMs);
 }
 
