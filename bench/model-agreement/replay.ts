@@ -7,6 +7,7 @@
  * when its warm-up ended, and not recorded). The pooled runs give the model's figures for this
  * schedule; their spread from run to run is the sampling noise a single trial of it has.
  *
+ * The replays start from the connections the trial's warm-up left open (from its relays' counts).
  * Counted as the runner counts: its warm-up ends with a long poll parked when the fake API's
  * counters are reset, so that poll's answer is counted (as empty when it times out) and its call
  * is not; the replays count their first long poll the same way.
@@ -32,6 +33,23 @@ export function trialArrivals(
   for (const spec of createUpdateStream(traffic, trial.seed))
     out.push({ intendedMs: spec.intendedAtMs, chat: spec.chat.id });
   return out;
+}
+
+/**
+ * The connections the trial's warm-up left open: what its relays opened in all (they count from
+ * the trial's start) less what the fake API counted in the measured window (its counters are reset
+ * after the warm-up). Unknown on loopback (no relay), where a handshake costs nothing anyway.
+ */
+export function warmConnections(trial: TrialResult): { api?: number; webhook?: number } {
+  const relays = Object.entries(trial.network.stats?.relays ?? {});
+  const opened = (target: string) =>
+    relays.filter(([key]) => key.startsWith(`${target} `)).reduce((n, [, r]) => n + r.connectionsOpened, 0);
+  const api = opened("telegram") - trial.cost.tcpConnectionsOpened;
+  const webhook = opened("bot") - trial.cost.webhookConnectionsOpened;
+  return {
+    ...(relays.length > 0 && api >= 1 ? { api } : {}),
+    ...(relays.length > 0 && webhook >= 1 ? { webhook } : {}),
+  };
 }
 
 /** One figure of the replays: the pooled value and the spread of the single runs' values. */
@@ -69,6 +87,7 @@ export function replayTrial(
     durationMs: report.scenario.durationMs,
     drainTimeoutMs: report.scenario.drainTimeoutMs,
     arrivals,
+    openConnectionsAtStart: warmConnections(trial),
   };
   const intervalMs = input.mode.mode === "short-polling" ? input.mode.intervalMs : 0;
   const phases = createRng(`${trial.seed}/replay-phase`);

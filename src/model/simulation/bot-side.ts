@@ -74,20 +74,31 @@ class ApiClient {
   constructor(queue: EventQueue, input: ResolvedModelInput, network: SimNetwork) {
     this.#queue = queue;
     this.#network = network;
-    // After the warm-up, one connection is open (the polling connection, or the one the replies used).
-    this.#pool = new ConnectionPool(input.bot.apiConnections, input.bot.connectionPerCall, 1, () =>
-      network.setupMs(true),
+    // After the warm-up, one connection is open (the polling connection, or the one the replies
+    // used) unless the run says how many the warm-up left.
+    this.#pool = new ConnectionPool(
+      input.bot.apiConnections,
+      input.bot.connectionPerCall,
+      network.openAtStart.api,
+      () => network.setupMs(true),
     );
   }
 
-  /** `atServer(respond)` runs when the request reaches Telegram; `onResponse` when its answer is back. */
+  /**
+   * `atServer(respond)` runs when the request reaches Telegram; `onResponse` when its answer is
+   * back. The connection is free again only after `onResponse` has issued its own calls: an HTTP
+   * client hands the answer over before it takes the connection back (undici's Pool does so on a
+   * later tick, so the replies to a getUpdates answer never go out on the connection it came on;
+   * measured through the relay: the first reply after the warm-up's first poll opened a second
+   * connection).
+   */
   call<T>(atServer: (respond: (value: T) => void) => void, onResponse: (value: T) => void): void {
     this.#pool.acquire((setupMs, release) => {
       this.#queue.after(setupMs + this.#network.upMs(), () =>
         atServer((value) =>
           this.#queue.after(this.#network.downMs(), () => {
-            release();
             onResponse(value);
+            release();
           }),
         ),
       );

@@ -8,14 +8,24 @@
 import type { Rng } from "../../generator/rng.ts";
 import type { ResolvedModelInput } from "../inputs.ts";
 
-/** One-way delays, drawn per message. */
+/** Connections open when a run starts (what the warm-up left), per client. */
+export interface OpenConnections {
+  /** The bot's to the API. */
+  api: number;
+  /** Telegram's webhook dispatcher's to the bot. */
+  webhook: number;
+}
+
+/** One-way delays, drawn per message; and the connections open at the start. */
 export class SimNetwork {
   readonly #input: ResolvedModelInput;
   readonly #rng: Rng;
+  readonly openAtStart: OpenConnections;
 
-  constructor(input: ResolvedModelInput, rng: Rng) {
+  constructor(input: ResolvedModelInput, rng: Rng, openAtStart: OpenConnections = { api: 1, webhook: 1 }) {
     this.#input = input;
     this.#rng = rng;
+    this.openAtStart = openAtStart;
   }
 
   /** Bot → Telegram. */

@@ -45,6 +45,11 @@ export interface SimulationOptions {
    * the arrivals; a measured trial's is set by its warm-up and not recorded). Default 0.
    */
   pollStartMs?: number;
+  /**
+   * Connections open when the run starts: the bot's to the API and Telegram's to the webhook
+   * (what a measured trial's warm-up left open). Default 1 each.
+   */
+  openConnectionsAtStart?: { api?: number; webhook?: number };
 }
 
 /** One simulated run: the figures, and the counts they come from. */
@@ -156,7 +161,11 @@ function simulateOnce(modelInput: ModelInput, options: SimulationOptions): Simul
         )
       : replayed(input, options.arrivals, root.fork("injection"));
   const queue = new EventQueue(options.maxEvents ?? SIMULATION_DEFAULTS.maxEvents);
-  const network = new SimNetwork(input, root.fork("network"));
+  const open = options.openConnectionsAtStart ?? {};
+  const network = new SimNetwork(input, root.fork("network"), {
+    api: open.api ?? 1,
+    webhook: open.webhook ?? 1,
+  });
   const telegram = new SimTelegram(queue, input, root.fork("server-timers"));
   const rngs = { handler: root.fork("handler"), timers: root.fork("bot-timers") };
   const mode = input.mode;

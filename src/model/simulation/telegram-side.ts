@@ -215,8 +215,11 @@ class SimDispatcher {
     this.#network = network;
     this.#onPost = onPost;
     this.#maxConnections = maxConnections;
-    // The warm-up opened a connection; more are opened (each paying a handshake) as concurrency grows.
-    this.#pool = new ConnectionPool(maxConnections, false, 1, () => network.setupMs(false));
+    // The warm-up opened a connection (or as many as the run says); more are opened, each paying a
+    // handshake, as concurrency grows.
+    this.#pool = new ConnectionPool(maxConnections, false, network.openAtStart.webhook, () =>
+      network.setupMs(false),
+    );
   }
 
   notify(update: SimUpdate): void {
