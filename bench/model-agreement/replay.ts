@@ -16,6 +16,7 @@ import { createUpdateStream } from "../../src/generator/index.ts";
 import { createRng } from "../../src/generator/rng.ts";
 import { latencyOf, type ModelInput, quantileOfSorted, simulate } from "../../src/model/index.ts";
 import type { CellResult, Report, TrialResult } from "../../src/results/index.ts";
+import { warmConnections } from "../../src/runner/cell-model.ts";
 import { trafficFor } from "../../src/runner/scenario.ts";
 
 /** Replays of the schedule the model pools. */
@@ -33,23 +34,6 @@ export function trialArrivals(
   for (const spec of createUpdateStream(traffic, trial.seed))
     out.push({ intendedMs: spec.intendedAtMs, chat: spec.chat.id });
   return out;
-}
-
-/**
- * The connections the trial's warm-up left open: what its relays opened in all (they count from
- * the trial's start) less what the fake API counted in the measured window (its counters are reset
- * after the warm-up). Unknown on loopback (no relay), where a handshake costs nothing anyway.
- */
-export function warmConnections(trial: TrialResult): { api?: number; webhook?: number } {
-  const relays = Object.entries(trial.network.stats?.relays ?? {});
-  const opened = (target: string) =>
-    relays.filter(([key]) => key.startsWith(`${target} `)).reduce((n, [, r]) => n + r.connectionsOpened, 0);
-  const api = opened("telegram") - trial.cost.tcpConnectionsOpened;
-  const webhook = opened("bot") - trial.cost.webhookConnectionsOpened;
-  return {
-    ...(relays.length > 0 && api >= 1 ? { api } : {}),
-    ...(relays.length > 0 && webhook >= 1 ? { webhook } : {}),
-  };
 }
 
 /** One figure of the replays: the pooled value and the spread of the single runs' values. */

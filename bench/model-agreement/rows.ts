@@ -20,7 +20,12 @@ import {
 } from "../../src/model/index.ts";
 import { cellLabel } from "../../src/report/figures.ts";
 import type { CellResult, Report, TrialResult } from "../../src/results/index.ts";
-import { cellModelInput, latenessInput, predictTrialLike } from "../../src/runner/cell-model.ts";
+import {
+  cellModelInput,
+  latenessInput,
+  predictTrialLike,
+  warmConnections,
+} from "../../src/runner/cell-model.ts";
 import { modelInputFor, trialLikeRun, unmodelledReason } from "./cell-input.ts";
 import { replayTrial } from "./replay.ts";
 
@@ -146,7 +151,11 @@ export function trialRows(
   label = cellLabel(cell),
 ): AgreementRow[] {
   // The model as the report shows it (the cell's expected figures, over all schedules) …
-  const { model } = predictTrialLike(input, { ...trialLikeRun(report, trial), seed: trial.seed });
+  const { model } = predictTrialLike(input, {
+    ...trialLikeRun(report, trial),
+    seed: trial.seed,
+    openConnectionsAtStart: warmConnections(trial),
+  });
   // … and given this trial's own schedule, which is what it is judged against.
   const replay = replayTrial(input, report, cell, trial);
   const f = model.figures;

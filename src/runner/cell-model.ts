@@ -128,6 +128,23 @@ export function latenessInput(trials: readonly TrialResult[]): DurationSpec {
   return samplesMs.every((v) => v === samplesMs[0]) ? samplesMs[0]! : { kind: "empirical", samplesMs };
 }
 
+/**
+ * The connections the trial's warm-up left open: what its relays opened in all (they count from
+ * the trial's start) less what the fake API counted in the measured window (its counters are reset
+ * after the warm-up). Unknown on loopback (no relay), where a handshake costs nothing anyway.
+ */
+export function warmConnections(trial: TrialResult): { api?: number; webhook?: number } {
+  const relays = Object.entries(trial.network.stats?.relays ?? {});
+  const opened = (target: string) =>
+    relays.filter(([key]) => key.startsWith(`${target} `)).reduce((n, [, r]) => n + r.connectionsOpened, 0);
+  const api = opened("telegram") - trial.cost.tcpConnectionsOpened;
+  const webhook = opened("bot") - trial.cost.webhookConnectionsOpened;
+  return {
+    ...(relays.length > 0 && api >= 1 ? { api } : {}),
+    ...(relays.length > 0 && webhook >= 1 ? { webhook } : {}),
+  };
+}
+
 /** The generator's mean lateness over the trials' updates, ms (0 without any). */
 export function meanLatenessMs(trials: readonly TrialResult[]): number {
   let count = 0;
@@ -155,10 +172,12 @@ export function cellPrediction(
   const latenessMs = meanLatenessMs(trials);
   const input = cellModelInput(scenario, cell, latenessInput(trials));
   if (input === null) return null;
+  const warm = trials.length === 0 ? {} : warmConnections(trials[0]!);
   const { model, basis } = predictTrialLike(input, {
     durationMs: scenario.durationMs,
     drainTimeoutMs: scenario.drainTimeoutMs,
     seed: String(scenario.seed),
+    openConnectionsAtStart: warm,
   });
   const notes = [...model.notes];
   if (input.bot !== cell.subject.name)
@@ -175,6 +194,15 @@ export function cellPrediction(
         basis.why === "overloaded"
           ? "offered at or past the throughput ceiling, the cell has no steady state"
           : "the connections a trial opens pay their handshakes inside it"
+      }${
+        warm.api === undefined && warm.webhook === undefined
+          ? ""
+          : `; starting from the connections the first trial's warm-up left open (${[
+              warm.api === undefined ? null : `${warm.api} to the API`,
+              warm.webhook === undefined ? null : `${warm.webhook} to the webhook`,
+            ]
+              .filter((x) => x !== null)
+              .join(", ")})`
       }`,
     );
   }
@@ -205,7 +233,12 @@ export type PredictionBasis =
  */
 export function predictTrialLike(
   input: ModelInput,
-  run: { durationMs: number; drainTimeoutMs: number; seed: string },
+  run: {
+    durationMs: number;
+    drainTimeoutMs: number;
+    seed: string;
+    openConnectionsAtStart?: { api?: number; webhook?: number };
+  },
 ): { model: ModelPrediction; overloaded: boolean; basis: PredictionBasis } {
   const steady = predict(input, { simulation: { seed: run.seed } });
   const ceiling = steady.figures.throughputCeilingPerSecond ?? Number.POSITIVE_INFINITY;
