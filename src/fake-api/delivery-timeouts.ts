@@ -1,20 +1,17 @@
-/** The abort reason of a POST that ran past `webhookDeliveryTimeoutMs`. */
-const DELIVERY_TIMED_OUT = Symbol("webhook delivery timed out");
 /** Timeouts shorter than this get an exact timer each; longer ones share a sweep. */
 const EXACT_TIMEOUT_BELOW_MS = 5_000;
 const SWEEP_EVERY_MS = 1_000;
 
-/** One webhook POST on the clock. */
+/** One webhook POST on the clock (a {@link import("./webhook-post.ts").WebhookPost}). */
 export interface TimedDelivery {
-  readonly signal: AbortSignal;
-  /** Whether it was aborted because its time ran out (rather than by close()). */
-  readonly timedOut: boolean;
-}
-
-interface Entry extends TimedDelivery {
-  controller: AbortController;
+  /** Set by {@link DeliveryTimeouts.start}: when the delivery must be over, performance.now() ms. */
   deadlineMs: number;
+  /** Set by {@link DeliveryTimeouts.start} for a short limit. */
   timer: NodeJS.Timeout | undefined;
+  /** Its time ran out. */
+  timeOut(): void;
+  /** The dispatcher closes: drop it. */
+  cancel(): void;
 }
 
 /**
@@ -25,56 +22,45 @@ interface Entry extends TimedDelivery {
  */
 export class DeliveryTimeouts {
   readonly #timeoutMs: number;
-  readonly #inFlight = new Set<Entry>();
+  readonly #inFlight = new Set<TimedDelivery>();
   #sweep: NodeJS.Timeout | undefined;
 
   constructor(timeoutMs: number) {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** Starts the clock of one POST; pass its `signal` to the request. */
-  start(): TimedDelivery {
-    const controller = new AbortController();
-    const entry: Entry = {
-      controller,
-      signal: controller.signal,
-      get timedOut() {
-        return controller.signal.reason === DELIVERY_TIMED_OUT;
-      },
-      deadlineMs: performance.now() + this.#timeoutMs,
-      timer: undefined,
-    };
-    this.#inFlight.add(entry);
+  /** Starts the clock of one POST. */
+  start(delivery: TimedDelivery): void {
+    delivery.deadlineMs = performance.now() + this.#timeoutMs;
+    this.#inFlight.add(delivery);
     if (this.#timeoutMs < EXACT_TIMEOUT_BELOW_MS) {
-      entry.timer = setTimeout(() => controller.abort(DELIVERY_TIMED_OUT), this.#timeoutMs);
+      delivery.timer = setTimeout(() => delivery.timeOut(), this.#timeoutMs);
     } else if (this.#sweep === undefined) {
-      this.#sweep = setInterval(() => this.#abortOverdue(), SWEEP_EVERY_MS);
+      this.#sweep = setInterval(() => this.#timeOutOverdue(), SWEEP_EVERY_MS);
       this.#sweep.unref();
     }
-    return entry;
   }
 
   /** The POST is over (whatever its outcome). */
   finish(delivery: TimedDelivery): void {
-    const entry = delivery as Entry;
-    clearTimeout(entry.timer);
-    this.#inFlight.delete(entry);
+    if (delivery.timer !== undefined) clearTimeout(delivery.timer);
+    this.#inFlight.delete(delivery);
   }
 
-  /** Aborts every POST in flight and stops the sweep. */
+  /** Drops every POST in flight and stops the sweep. */
   close(): void {
     clearInterval(this.#sweep);
     this.#sweep = undefined;
-    for (const entry of this.#inFlight) {
-      clearTimeout(entry.timer);
-      entry.controller.abort();
+    for (const delivery of this.#inFlight) {
+      clearTimeout(delivery.timer);
+      delivery.cancel();
     }
   }
 
-  #abortOverdue(): void {
+  #timeOutOverdue(): void {
     const nowMs = performance.now();
-    for (const entry of this.#inFlight) {
-      if (entry.deadlineMs <= nowMs) entry.controller.abort(DELIVERY_TIMED_OUT);
+    for (const delivery of this.#inFlight) {
+      if (delivery.deadlineMs <= nowMs) delivery.timeOut();
     }
   }
 }

@@ -53,11 +53,12 @@ type Connector = (
 
 /**
  * Counts the bytes of every socket an undici pool opens (the webhook dispatcher's), through its
- * `connect` option. Bytes are handed to `onBytes` lazily, when {@link countAll} is called (before
- * counters are read) and when a socket closes, so a delivery costs nothing extra.
+ * `connect` option. Bytes are handed to `onBytes` when {@link countActive} or {@link countAll} is
+ * called and when a socket closes, so a delivery costs nothing extra.
  */
 export class ConnectionMeter {
-  readonly #sockets = new Set<Socket>();
+  /** Each open socket with what was read from and written to it when its bytes were last taken. */
+  readonly #sockets = new Map<Socket, Marks>();
   readonly #onBytes: (readBytes: number, writtenBytes: number) => void;
 
   constructor(onBytes: (readBytes: number, writtenBytes: number) => void) {
@@ -70,9 +71,10 @@ export class ConnectionMeter {
       connect(options, (error, socket) => {
         // On failure undici's connector calls back with the error alone.
         if (error === null && socket !== undefined && socket !== null) {
-          this.#sockets.add(socket);
+          const known: Marks = { read: 0, written: 0 };
+          this.#sockets.set(socket, known);
           socket.once("close", () => {
-            this.#take(socket);
+            this.#take(socket, known);
             this.#sockets.delete(socket);
           });
         }
@@ -82,12 +84,28 @@ export class ConnectionMeter {
 
   /** Hands over the bytes of every open socket so far. */
   countAll(): void {
-    for (const socket of this.#sockets) this.#take(socket);
+    for (const [socket, known] of this.#sockets) this.#take(socket, known);
   }
 
-  #take(socket: Socket): void {
-    const readBytes = takeBytesRead(socket);
-    const writtenBytes = takeBytesWritten(socket);
+  /**
+   * Hands over the bytes of the sockets that received something since they were last taken: the
+   * one whose answer just arrived among them. A socket whose request is written but not answered
+   * yet keeps its bytes until its answer arrives (or {@link countAll}); `bytesRead` is a cheap
+   * read, `bytesWritten` is not (Node copies the socket's write buffer to compute it).
+   */
+  countActive(): void {
+    for (const [socket, known] of this.#sockets) {
+      if (count(socket.bytesRead) !== known.read) this.#take(socket, known);
+    }
+  }
+
+  #take(socket: Socket, known: Marks): void {
+    const read = count(socket.bytesRead);
+    const written = count(socket.bytesWritten);
+    const readBytes = read - known.read;
+    const writtenBytes = written - known.written;
+    known.read = read;
+    known.written = written;
     if (readBytes !== 0 || writtenBytes !== 0) this.#onBytes(readBytes, writtenBytes);
   }
 }

@@ -1,5 +1,4 @@
-import type { IncomingHttpHeaders } from "node:http";
-import { buildConnector, type Dispatcher, Pool } from "undici";
+import { buildConnector, Pool } from "undici";
 import type { BotState, WebhookConfig } from "./bot-state.ts";
 import { monotonicMs } from "./clock.ts";
 import { countTraffic } from "./counted.ts";
@@ -10,8 +9,8 @@ import { Params, type ParsedBody } from "./params.ts";
 import { ConnectionMeter } from "./socket-meter.ts";
 import type { QueuedUpdate } from "./update-queue.ts";
 import { rawUserinfo } from "./url-encoding.ts";
-import { describeNetworkError } from "./webhook-probe.ts";
-import { allowedInWebhookReply, drainErrorBody, readWebhookReply } from "./webhook-reply.ts";
+import { type PostOutcome, type PostSink, WebhookPost } from "./webhook-post.ts";
+import { allowedInWebhookReply } from "./webhook-reply.ts";
 
 /** Updates of one ordering key (a chat, or a user's callback queries), delivered one at a time. */
 interface Lane {
@@ -25,10 +24,7 @@ interface Lane {
 }
 
 /** Why a delivery failed, in telegram-bot-api's words, and its Retry-After (seconds, 0 = none). */
-interface DeliveryFailure {
-  message: string;
-  retryAfterSeconds: number;
-}
+type PostFailure = Extract<PostOutcome, { ok: false }>;
 
 /**
  * Pushes a bot's updates to its webhook the way Telegram does (WebhookActor.cpp):
@@ -63,6 +59,13 @@ export class WebhookDispatcher {
   #inFlight = 0;
   #closed = false;
   readonly #headers: Record<string, string>;
+  /** What every POST reports to (one object for all: no closures per POST). */
+  readonly #sink: PostSink<Lane> = {
+    onBodyBytes: (bytes) => {
+      this.#bot.counters.webhookBodyBytesIn += bytes;
+    },
+    onOutcome: (post, outcome) => this.#onOutcome(post, outcome),
+  };
 
   /** `deliveryUrl`: where the POSTs go (a relay in front of `config.url`, FakeApiOptions.webhookRoute). */
   constructor(telegram: FakeTelegram, bot: BotState, config: WebhookConfig, deliveryUrl = config.url) {
@@ -142,7 +145,7 @@ export class WebhookDispatcher {
     while (this.#inFlight < this.#config.maxConnections && this.#readyHead < this.#ready.length) {
       const key = this.#ready[this.#readyHead++]!;
       const lane = this.#lanes.get(key);
-      if (lane !== undefined && !lane.busy && lane.items.length > 0) void this.#deliver(lane);
+      if (lane !== undefined && !lane.busy && lane.items.length > 0) this.#deliver(lane);
     }
     if (this.#readyHead > 1024 && this.#readyHead * 2 > this.#ready.length) {
       this.#ready = this.#ready.slice(this.#readyHead);
@@ -150,7 +153,7 @@ export class WebhookDispatcher {
     }
   }
 
-  async #deliver(lane: Lane): Promise<void> {
+  #deliver(lane: Lane): void {
     const item = lane.items[0]!;
     const bot = this.#bot;
     if (item.expiresAtSec <= bot.nowSec()) {
@@ -170,78 +173,43 @@ export class WebhookDispatcher {
         atMs: monotonicMs(),
       });
     }
-    let failure: DeliveryFailure | null;
+    const post = new WebhookPost(this.#sink, this.#telegram.options.bodyLimitBytes, lane);
+    this.#timeouts.start(post);
     try {
-      failure = await this.#post(item);
+      const payload = JSON.stringify(item.update);
+      bot.counters.webhookBodyBytesOut += Buffer.byteLength(payload);
+      this.#pool.dispatch({ path: this.#path, method: "POST", headers: this.#headers, body: payload }, post);
     } catch (error: unknown) {
-      // #post turns every outcome into data; this is the net under it, so that nothing can ever
-      // escape the delivery loop as an unhandled rejection.
-      failure = {
-        message: `Webhook connection closed (${(error as Error)?.message ?? error})`,
-        retryAfterSeconds: 0,
-      };
+      // The net under the delivery loop: nothing may escape it as an exception.
+      this.#settle(post, { ok: false, message: connectionClosed(error), retryAfterSeconds: 0 });
     }
+  }
+
+  /** A POST is over: run its webhook reply, if any, then move its lane on. */
+  #onOutcome(post: WebhookPost<Lane>, outcome: PostOutcome): void {
+    if (outcome.ok && outcome.body !== undefined && !this.#closed) {
+      this.#runReply(outcome.body).then(
+        () => this.#settle(post, outcome),
+        (error: unknown) =>
+          this.#settle(post, { ok: false, message: connectionClosed(error), retryAfterSeconds: 0 }),
+      );
+      return;
+    }
+    this.#settle(post, outcome);
+  }
+
+  #settle(post: WebhookPost<Lane>, outcome: PostOutcome): void {
+    this.#timeouts.finish(post);
+    // Someone times traffic by when it happened (the trial recorder): hand this POST's socket
+    // bytes over now, not lazily when the counters are next read.
+    if (this.#telegram.events.listenerCount("counted") > 0) this.#meter.countActive();
+    const lane = post.context;
     this.#inFlight--;
     lane.busy = false;
     if (this.#closed) return;
-    if (failure === null) this.#finishHead(lane, "delivered");
-    else this.#retryHead(lane, failure);
+    if (outcome.ok) this.#finishHead(lane, "delivered");
+    else this.#retryHead(lane, outcome);
     this.#pump();
-  }
-
-  /** One POST; resolves with null on a 2xx (after running any webhook reply) or the failure. */
-  async #post(item: QueuedUpdate): Promise<DeliveryFailure | null> {
-    const request = this.#timeouts.start();
-    const payload = JSON.stringify(item.update);
-    this.#bot.counters.webhookBodyBytesOut += Buffer.byteLength(payload);
-    try {
-      let response: Dispatcher.ResponseData;
-      try {
-        response = await this.#pool.request({
-          path: this.#path,
-          method: "POST",
-          headers: this.#headers,
-          body: payload,
-          signal: request.signal,
-        });
-      } catch (error: unknown) {
-        return {
-          message: request.timedOut ? "Read timeout expired" : describeNetworkError(error),
-          retryAfterSeconds: 0,
-        };
-      }
-      const onBodyBytes = (bytes: number) => {
-        this.#bot.counters.webhookBodyBytesIn += bytes;
-      };
-      if (response.statusCode < 200 || response.statusCode > 299) {
-        await drainErrorBody(response.body, onBodyBytes);
-        const retryAfter = Number(response.headers["retry-after"] ?? 0);
-        return {
-          // telegram-bot-api quotes the reason phrase the webhook sent, whatever it is.
-          message: `Wrong response from the webhook: ${response.statusCode} ${response.statusText}`,
-          retryAfterSeconds: Number.isFinite(retryAfter) ? Math.trunc(retryAfter) : 0,
-        };
-      }
-      const reply = await readWebhookReply(
-        response.headers as IncomingHttpHeaders,
-        response.body,
-        this.#telegram.options.bodyLimitBytes,
-        onBodyBytes,
-      );
-      if (!reply.ok) {
-        return {
-          message: request.timedOut ? "Read timeout expired" : reply.message,
-          retryAfterSeconds: 0,
-        };
-      }
-      if (reply.body !== undefined && !this.#closed) await this.#runReply(reply.body);
-      return null;
-    } finally {
-      this.#timeouts.finish(request);
-      // Someone times traffic by when it happened (the trial recorder): hand this POST's socket
-      // bytes over now, not lazily when the counters are next read.
-      if (this.#telegram.events.listenerCount("counted") > 0) this.#meter.countAll();
-    }
   }
 
   async #runReply(body: ParsedBody): Promise<void> {
@@ -277,7 +245,7 @@ export class WebhookDispatcher {
   }
 
   /** WebhookActor::on_update_error: schedule the head again, or drop it past its expiry. */
-  #retryHead(lane: Lane, failure: DeliveryFailure): void {
+  #retryHead(lane: Lane, failure: PostFailure): void {
     const bot = this.#bot;
     const item = lane.items[0]!;
     bot.counters.webhookFailures++;
@@ -316,5 +284,8 @@ export class WebhookDispatcher {
     }, retryInMs);
   }
 }
+
+const connectionClosed = (error: unknown): string =>
+  `Webhook connection closed (${(error as Error)?.message ?? error})`;
 
 const randomBetween = (min: number, max: number): number => min + Math.random() * (max - min);

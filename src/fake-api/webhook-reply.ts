@@ -98,22 +98,3 @@ export function allowedInWebhookReply(lowerCaseMethod: string): boolean {
     lowerCaseMethod !== "logout"
   );
 }
-
-/** A non-2xx answer's body is read this far (to keep the connection) and then the connection dropped. */
-const ERROR_BODY_DRAIN_BYTES = 64 * 1024;
-
-/** Reads a little of a failed answer so its connection can be reused, then lets the rest go with it. */
-export async function drainErrorBody(body: Readable, onBodyBytes: (bytes: number) => void) {
-  let readBytes = 0;
-  try {
-    for await (const chunk of body) {
-      readBytes += (chunk as Buffer).length;
-      onBodyBytes((chunk as Buffer).length);
-      if (readBytes > ERROR_BODY_DRAIN_BYTES) break;
-    }
-  } catch {
-    // A failed answer is a failure whatever its body does.
-  } finally {
-    if (!body.readableEnded) body.destroy();
-  }
-}
