@@ -182,7 +182,8 @@ export class FakeApiControl {
     if (spec.type !== undefined && (spec.type === "private") !== spec.id > 0) {
       throw new ControlError("chat.id must be positive for a private chat and negative for any other");
     }
-    const chat = bot.chats.ensure(chatFor(spec, user));
+    // A known chat is taken as it is (ensure() would keep it too): no new chat per update.
+    const chat = bot.chats.get(spec.id) ?? bot.chats.ensure(chatFor(spec, user));
     return { user, chat };
   }
 }

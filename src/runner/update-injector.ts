@@ -1,4 +1,4 @@
-import type { FakeApi, FakeApiEventMap, Update } from "../fake-api/index.ts";
+import type { FakeApi, FakeApiEventMap, InjectCommandInput, Update } from "../fake-api/index.ts";
 import { correlationToken, type UpdateSpec } from "../generator/index.ts";
 import type { TrackedUpdate } from "../metrics/reply-matcher-types.ts";
 
@@ -34,41 +34,43 @@ export class UpdateInjector {
 
   /** Creates the update `spec` describes; `intendedAtMs` and `nowMs` are carried into the tracked update. */
   inject(spec: UpdateSpec, intendedAtMs: number, nowMs: number): Injection {
+    // Written without spreads or optional-field literals: this runs once per generated update.
     const control = this.#api.control;
-    const actor = { from: spec.from, chat: spec.chat };
     let update: Update | null;
     let messageId: number;
     if (spec.kind === "callback") {
       const target = this.#lastBotMessage.get(spec.chat.id);
       if (target === undefined) return { kind: "nothing-to-press" };
-      update = control.injectCallback(this.#token, { ...actor, messageId: target, data: spec.data });
+      update = control.injectCallback(this.#token, {
+        from: spec.from,
+        chat: spec.chat,
+        messageId: target,
+        data: spec.data,
+      });
       messageId = target;
     } else {
-      update =
-        spec.kind === "text"
-          ? control.injectText(this.#token, { ...actor, text: spec.text })
-          : control.injectCommand(this.#token, {
-              ...actor,
-              command: spec.command,
-              ...(spec.args === undefined ? {} : { args: spec.args }),
-            });
+      if (spec.kind === "text") {
+        update = control.injectText(this.#token, { from: spec.from, chat: spec.chat, text: spec.text });
+      } else {
+        const input: InjectCommandInput = { from: spec.from, chat: spec.chat, command: spec.command };
+        if (spec.args !== undefined) input.args = spec.args;
+        update = control.injectCommand(this.#token, input);
+      }
       messageId = update?.message?.message_id ?? 0;
     }
     if (update === null) return { kind: "filtered" };
-    return {
-      kind: "injected",
-      update: {
-        seq: spec.seq,
-        updateId: update.update_id,
-        chatId: spec.chat.id,
-        kind: spec.kind,
-        messageId,
-        ...(update.callback_query === undefined ? {} : { callbackQueryId: update.callback_query.id }),
-        ...(spec.kind === "callback" ? {} : { correlation: correlationToken(spec.seq) }),
-        intendedAtMs,
-        injectedAtMs: nowMs,
-      },
+    const tracked: TrackedUpdate = {
+      seq: spec.seq,
+      updateId: update.update_id,
+      chatId: spec.chat.id,
+      kind: spec.kind,
+      messageId,
+      intendedAtMs,
+      injectedAtMs: nowMs,
     };
+    if (update.callback_query !== undefined) tracked.callbackQueryId = update.callback_query.id;
+    if (spec.kind !== "callback") tracked.correlation = correlationToken(spec.seq);
+    return { kind: "injected", update: tracked };
   }
 
   /** Stops following the bot's messages. */
