@@ -116,6 +116,7 @@ describe("Ctrl-C during a run", () => {
         "30",
         "--results-dir",
         resultsDir,
+        "--no-calibrate",
       ],
       { env: { ...process.env, TGBENCH_CONTROL_TOKEN: CONTROL_TOKEN } },
     );
@@ -212,6 +213,7 @@ describe("a bot that misbehaves", () => {
       "1",
       "--results-dir",
       resultsDir,
+      "--no-calibrate",
     );
     assert.equal(result.code, 1, result.stderr);
     assert.match(
@@ -230,6 +232,16 @@ describe("a bot that misbehaves", () => {
     const report = JSON.parse(readFileSync(join(resultsDir, run!, "report.json"), "utf8"));
     assert.equal(report.partial, false, "the final write is not partial");
     assert.equal(report.cells[0].reasons[0].kind, "duplicate-replies");
+    // --no-calibrate: every format says the harness's ceiling was not measured, and why.
+    assert.deepEqual(report.harnessCeiling, {
+      status: "not-measured",
+      reason: "calibration skipped (--no-calibrate)",
+    });
+    assert.match(
+      result.stdout,
+      /## The harness's ceiling\n\n- not measured: calibration skipped \(--no-calibrate\)/,
+    );
+    assert.match(html, /<h2 id="harness-ceiling">/);
   });
 
   test("that never becomes ready is waited for with a line every few seconds, up to --start-timeout", async (t) => {
@@ -246,6 +258,7 @@ describe("a bot that misbehaves", () => {
       "6",
       "--results-dir",
       resultsDir,
+      "--no-calibrate",
     );
     assert.equal(result.code, 1, result.stderr);
     assert.match(

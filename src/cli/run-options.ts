@@ -169,6 +169,12 @@ export function runOptions<T>(y: Argv<T>) {
       describe: "Print the report as JSON on stdout, nothing else",
     })
     .option("results-dir", { type: "string", default: "results", describe: "Where reports are written" })
+    .option("calibrate", {
+      type: "boolean",
+      default: true,
+      describe:
+        "Measure the harness's own ceiling first (a few seconds; reused for 24 h on the same commit and machine); --no-calibrate skips it",
+    })
     .example("$0 run", "what `npm run bench` runs: every built-in bot, every mode, idle to high rates")
     .example("$0 run --quick", "the same sweep, short: a smoke test")
     .example(

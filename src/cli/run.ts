@@ -1,4 +1,6 @@
 import type { CommandModule } from "yargs";
+import { harnessCeilingForRun } from "../calibration/index.ts";
+import { ceilingLine } from "../report/harness-limit.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { runDirectory, writeJobSummary, writeReport } from "../report/writer.ts";
 import { QUICK_OVERRIDES } from "../runner/defaults.ts";
@@ -52,15 +54,24 @@ export const runCommand: CommandModule = {
     process.on("SIGTERM", onSigint);
     const progress = new ProgressDisplay();
     try {
+      if (!args.json && args.calibrate !== false) {
+        process.stderr.write("Calibrating the harness's ceiling on this machine (--no-calibrate skips it)\n");
+      }
+      const harnessCeiling = await harnessCeilingForRun({
+        enabled: args.calibrate !== false,
+        signal: controller.signal,
+      });
+      if (!args.json) process.stderr.write(`${ceilingLine(harnessCeiling)}\n`);
       const report = await runScenario(scenario, {
         signal: controller.signal,
         toolVersion: TOOL_VERSION,
         ...(controlToken === undefined ? {} : { controlToken }),
         emit: args.json ? undefined : (event) => progress.print(event),
         onProgress: async (partial) => {
-          await writeReport(directory, partial, render);
+          await writeReport(directory, { ...partial, harnessCeiling }, render);
         },
       });
+      report.harnessCeiling = harnessCeiling;
       if (controller.signal.aborted) report.partial = true;
       const files = await writeReport(directory, report, render);
       await writeJobSummary(report, process.env, render);

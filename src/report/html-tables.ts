@@ -1,7 +1,13 @@
 /** report.html's tables: the summary per cell, the ledger per trial, problems, scenario and machine. */
 import { LEDGER_FIELDS } from "../metrics/ledger.ts";
-import type { PercentileEstimate } from "../results/index.ts";
-import { describeOutcome, failureDetail, outcomeDetail, type Report } from "../results/index.ts";
+import type { HarnessCeiling, PercentileEstimate } from "../results/index.ts";
+import {
+  describeOutcome,
+  failureDetail,
+  nearHarnessLimit,
+  outcomeDetail,
+  type Report,
+} from "../results/index.ts";
 import { trialNotes } from "./behaviour-notes.ts";
 import type { CellSummary } from "./cell-summary.ts";
 import { cellEvidence, evidenceWords } from "./evidence.ts";
@@ -14,6 +20,7 @@ import {
   formatShare,
   formatUs,
 } from "./figures.ts";
+import { NEAR_LIMIT_MARK } from "./harness-limit.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { modeColor } from "./html-theme.ts";
 
@@ -63,9 +70,11 @@ const SUMMARY_HEAD = [
  * One row per cell: latency of all its updates with confidence intervals, the rest medians over
  * its trials; cells that did not run say why.
  */
-export function summaryTable(summaries: readonly CellSummary[]): string {
+export function summaryTable(summaries: readonly CellSummary[], ceiling?: HarnessCeiling): string {
   const rows = summaries.map((s) => {
-    const name = `<td>${dot(s)}${escapeHtml(s.label)}</td>`;
+    const near = s.cell.trials.length > 0 && nearHarnessLimit(s.cell.ratePerSecond, ceiling);
+    const mark = near ? ` <span class="badge near-limit">${escapeHtml(NEAR_LIMIT_MARK)}</span>` : "";
+    const name = `<td>${dot(s)}${escapeHtml(s.label)}${mark}</td>`;
     const replies =
       s.cell.trials.length === 0
         ? [td(""), td("")]

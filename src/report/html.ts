@@ -4,6 +4,7 @@ import { cpuCharts } from "./charts/cell-charts.ts";
 import { decisionCharts } from "./charts/decision-map.ts";
 import { chartFigures, chartRuntime } from "./charts/html-charts.ts";
 import type { RenderOptions } from "./defaults.ts";
+import { ceilingHtml } from "./harness-limit.ts";
 import { behaviourSection } from "./html-behaviour.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { ledgerTable, problemsList, scenarioFacts, summaryTable } from "./html-tables.ts";
@@ -37,7 +38,8 @@ export function renderHtml(report: Report, options: RenderOptions = {}): string 
     toc(),
     `<h2 id="summary">Results per cell</h2>`,
     `<p class="note">${[LATENCY_NOTE, FROM_ACTUAL_SEND_NOTE, SUSTAINED_NOTE, "Other figures are medians over each cell's trials."].map((n) => emphasisToHtml(escapeHtml(n))).join(" ")}</p>`,
-    summaryTable(summaries),
+    summaryTable(summaries, report.harnessCeiling),
+    ceilingHtml(report),
     modelHtml(report),
     `<h2 id="decision">Decision map, per bot and network distance</h2>`,
     `<p class="note">Hover a chart for its values; click a legend entry to switch its series off or on.</p>`,
@@ -96,6 +98,7 @@ function toc(): string {
     ["month", "A month's cost"],
     ["cost", "Bot CPU"],
     ["ledger", "Ledger"],
+    ["harness-ceiling", "Harness ceiling"],
     ["scenario", "Scenario and machine"],
   ];
   return `<nav class="toc">${links.map(([id, text]) => `<a href="#${id}">${text}</a>`).join("")}</nav>`;

@@ -4,6 +4,7 @@ import {
   describeFailure,
   describeOutcome,
   type FailureReason,
+  nearHarnessLimit,
   type Report,
 } from "../results/index.ts";
 import { trialNotes, webhookFrontCosts } from "./behaviour-notes.ts";
@@ -19,6 +20,7 @@ import {
   formatShare,
   formatUs,
 } from "./figures.ts";
+import { ceilingMarkdown, NEAR_LIMIT_MARK } from "./harness-limit.ts";
 import { modelMarkdown } from "./model-table.ts";
 import { monthlyCostMarkdown } from "./monthly-cost-table.ts";
 import { FROM_ACTUAL_SEND_NOTE, LATENCY_NOTE } from "./notes.ts";
@@ -55,8 +57,11 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
     "| bot · mode · rate | answered | unmatched | duplicates | p50 | p99 | p99.9 | p99 from actual send | requests / update | empty getUpdates (measured / model) | empty / hour | bot CPU / update | bot peak RSS | measured |",
   );
   lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-  for (const summary of report.cells.map(summarizeCell)) lines.push(tableRow(summary));
+  for (const summary of report.cells.map(summarizeCell)) {
+    lines.push(tableRow(summary, nearHarnessLimit(summary.cell.ratePerSecond, report.harnessCeiling)));
+  }
   lines.push("");
+  lines.push(...ceilingMarkdown(report));
   lines.push(...modelMarkdown(report));
   lines.push(...monthlyCostMarkdown(report, options));
   const problems = problemLines(report);
@@ -72,13 +77,14 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
   return `${lines.join("\n")}\n`;
 }
 
-function tableRow(s: CellSummary): string {
+function tableRow(s: CellSummary, nearLimit: boolean): string {
   const { cell } = s;
+  const label = escapeCell(s.label) + (nearLimit && cell.trials.length > 0 ? ` ${NEAR_LIMIT_MARK}` : "");
   const replies =
     cell.trials.length === 0 ? ["", ""] : [String(s.unmatchedReplies), String(s.duplicateReplies)];
   if (cell.trials.length === 0 || s.status === "failed") {
     const why = s.status === "unsupported" ? "skipped" : s.status === "failed" ? "✗ failed" : s.status;
-    return `| ${escapeCell(s.label)} | ${why}: ${escapeCell(firstLine(s.reason ?? ""))} | ${replies.join(" | ")} | | | | | | | | | | |`;
+    return `| ${label} | ${why}: ${escapeCell(firstLine(s.reason ?? ""))} | ${replies.join(" | ")} | | | | | | | | | | |`;
   }
   const answered = `${formatCount(s.answered, 0)}/${formatCount(s.generated, 0)}${s.unbalancedTrials === 0 ? "" : " ⚠"}`;
   const measuredEmpty = cell.mode === "webhook" ? "0 (no polls)" : formatShare(s.emptyShare);
@@ -97,7 +103,7 @@ function tableRow(s: CellSummary): string {
     formatBytes(s.botPeakRssBytes),
     evidenceWords(cellEvidence(s)),
   ];
-  return `| ${escapeCell(s.label)} | ${figures.join(" | ")} |`;
+  return `| ${label} | ${figures.join(" | ")} |`;
 }
 
 /** What the webhook proxy cost, for the cells that ran behind it. */

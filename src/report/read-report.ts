@@ -1,4 +1,4 @@
-import { REPORT_SCHEMA, type Report } from "../results/index.ts";
+import { isHarnessCeiling, REPORT_SCHEMA, type Report } from "../results/index.ts";
 import { REPORT_SCHEMA_V1, upgradeReportV1 } from "../results/upgrade-v1.ts";
 import { REPORT_SCHEMA_V2, upgradeReportV2 } from "../results/upgrade-v2.ts";
 import { REPORT_SCHEMA_V3, upgradeReportV3 } from "../results/upgrade-v3.ts";
@@ -41,6 +41,11 @@ export function parseReport(text: string): Report {
     ) {
       throw new ReportFormatError(`cells[${i}] is not a cell (bot, mode, ratePerSecond, trials)`);
     }
+  }
+  if (data.harnessCeiling !== undefined && !isHarnessCeiling(data.harnessCeiling)) {
+    throw new ReportFormatError(
+      '"harnessCeiling" is not a harness ceiling (status "measured" with its figures, or "not-measured" with a reason)',
+    );
   }
   if (data.schema === REPORT_SCHEMA_V1) return upgradeReportV1(data);
   if (data.schema === REPORT_SCHEMA_V2) return upgradeReportV2(data);

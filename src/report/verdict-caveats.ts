@@ -1,6 +1,7 @@
 import type { Report } from "../results/index.ts";
 import { type CellSummary, unmeasuredAttempts } from "./cell-summary.ts";
 import { modeWords, rateWords } from "./figures.ts";
+import { harnessLimitCaveat } from "./harness-limit.ts";
 
 /** At most this many cells are named in one caveat; the rest are counted. */
 const MAX_NAMED = 5;
@@ -17,6 +18,8 @@ export function verdictCaveats(
 ): string[] {
   const caveats: string[] = [];
   const s = report.scenario;
+  const nearLimit = harnessLimitCaveat(report);
+  if (nearLimit !== null) caveats.push(nearLimit);
   if (report.partial) {
     const planned = s.subjects.length * s.modes.length * s.ratesPerSecond.length;
     caveats.push(

@@ -28,6 +28,15 @@ export {
 export type { CellPrediction } from "./cell-prediction.ts";
 export type { CellResult, CellStatus } from "./cell-result.ts";
 export { attemptedCellStatus, trialFailures, usableTrials } from "./cell-status.ts";
+export {
+  type CeilingSource,
+  ceilingPerSecond,
+  type HarnessCeiling,
+  isHarnessCeiling,
+  type MeasuredCeiling,
+  nearHarnessLimit,
+  type UnmeasuredCeiling,
+} from "./harness-ceiling.ts";
 export { cellKeptUp, fellBehindBecause, KEPT_UP_DEFINITION, trialKeptUp } from "./kept-up.ts";
 export type { ModeName } from "./mode-name.ts";
 export {

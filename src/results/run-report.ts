@@ -1,4 +1,5 @@
 import type { CellResult } from "./cell-result.ts";
+import type { HarnessCeiling } from "./harness-ceiling.ts";
 import type { ResolvedScenario } from "./scenario-record.ts";
 
 /**
@@ -31,4 +32,9 @@ export interface Report {
   cells: CellResult[];
   /** True when the run was interrupted (Ctrl-C) and the cells are partial. */
   partial: boolean;
+  /**
+   * The harness's own ceiling on this machine (added within @4: reports written before it have
+   * none, and read as "not measured").
+   */
+  harnessCeiling?: HarnessCeiling;
 }
