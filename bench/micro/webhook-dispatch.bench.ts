@@ -2,12 +2,13 @@
  * Webhook dispatch bookkeeping (src/fake-api/webhook-dispatcher.ts): an update queued, its chat's
  * lane, the ready queue across chats, the connection limit, the POST's payload and the
  * acknowledgement that confirms it — without the network. The dispatcher sends through an undici
- * Pool; for the duration of the suite `Pool.prototype.request` answers every request at once with
- * an empty 200, so no socket is opened (the pool never connects). Each task checks that the
- * dispatcher really went through it, and fails if it did not (e.g. after a change of HTTP client).
+ * Pool, each POST a dispatch handler (src/fake-api/webhook-post.ts); for the duration of the suite
+ * `Pool.prototype.dispatch` answers every request at once (on the next microtask) with an empty
+ * 200 through the handler's callbacks, so no socket is opened (the pool never connects). Each task
+ * checks that the dispatcher really went through it, and fails if it did not (e.g. after a change
+ * of HTTP client).
  */
-import { Readable } from "node:stream";
-import { Pool } from "undici";
+import { type Dispatcher, Pool } from "undici";
 import type { WebhookConfig } from "../../src/fake-api/bot-state.ts";
 import { FakeApi } from "../../src/fake-api/index.ts";
 import { WebhookDispatcher } from "../../src/fake-api/webhook-dispatcher.ts";
@@ -18,25 +19,37 @@ const FIRST_USER_ID = 100_000_001;
 /** Telegram's default max_connections. */
 const MAX_CONNECTIONS = 40;
 const NOT_INTERCEPTED =
-  "the webhook dispatcher did not POST through undici's Pool.request; adapt bench/micro/webhook-dispatch.bench.ts";
+  "the webhook dispatcher did not POST through undici's Pool.dispatch; adapt bench/micro/webhook-dispatch.bench.ts";
 
-/** An empty 200 as undici answers it: the body is a stream (the dispatcher reads it as one). */
-const empty200 = () => ({ statusCode: 200, statusText: "OK", headers: {}, body: Readable.from([]) });
+/** The controller undici hands a dispatch handler; nothing to abort or pause here. */
+const controller: Dispatcher.DispatchController = {
+  aborted: false,
+  paused: false,
+  reason: null,
+  abort: () => {},
+  pause: () => {},
+  resume: () => {},
+};
 
-/** Makes every Pool answer at once; returns the POST count and the undo. */
+/** Makes every Pool answer at once with an empty 200; returns the POST count and the undo. */
 function interceptPoolRequests(): { posts: () => number; restore: () => void } {
   const prototype = Pool.prototype as unknown as Record<string, unknown>;
-  const own = Object.getOwnPropertyDescriptor(prototype, "request");
+  const own = Object.getOwnPropertyDescriptor(prototype, "dispatch");
   let posts = 0;
-  prototype.request = () => {
+  prototype.dispatch = (_options: unknown, handler: Dispatcher.DispatchHandler) => {
     posts++;
-    return Promise.resolve(empty200());
+    queueMicrotask(() => {
+      handler.onRequestStart?.(controller, {});
+      handler.onResponseStart?.(controller, 200, {}, "OK");
+      handler.onResponseEnd?.(controller, {});
+    });
+    return true;
   };
   return {
     posts: () => posts,
     restore: () => {
-      if (own === undefined) delete prototype.request;
-      else Object.defineProperty(prototype, "request", own);
+      if (own === undefined) delete prototype.dispatch;
+      else Object.defineProperty(prototype, "dispatch", own);
     },
   };
 }
