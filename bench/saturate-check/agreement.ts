@@ -1,0 +1,41 @@
+import { median } from "../../src/report/figures.ts";
+
+/** saturate's closed loop and plain autocannon within this share of each other (issue 14). */
+export const AGREEMENT_LIMIT = 0.1;
+
+/** One round: both sides against the same bot, in the order they ran. */
+export interface Round {
+  order: ["saturate", "plain"] | ["plain", "saturate"];
+  saturate: { requestsPerSecond: number; repliesPerSecond: number };
+  plain: { requestsPerSecond: number; repliesPerSecond: number };
+}
+
+/** The rounds' verdict: medians of both sides and their relative difference. */
+export interface Agreement {
+  saturateRepliesPerSecond: number;
+  saturateRequestsPerSecond: number;
+  plainRequestsPerSecond: number;
+  /** (saturate replies/s − plain requests/s) / plain requests/s. */
+  difference: number;
+  agrees: boolean;
+}
+
+/** The order of round `n` (from 0): alternating, so neither side always runs on a warmer bot. */
+export function orderOf(n: number): Round["order"] {
+  return n % 2 === 0 ? ["saturate", "plain"] : ["plain", "saturate"];
+}
+
+/** Compares saturate's headline figure (replies/s) with plain autocannon's requests/s, medians over rounds. */
+export function agreement(rounds: readonly Round[]): Agreement {
+  const saturateReplies = median(rounds.map((r) => r.saturate.repliesPerSecond)) ?? Number.NaN;
+  const saturateRequests = median(rounds.map((r) => r.saturate.requestsPerSecond)) ?? Number.NaN;
+  const plain = median(rounds.map((r) => r.plain.requestsPerSecond)) ?? Number.NaN;
+  const difference = (saturateReplies - plain) / plain;
+  return {
+    saturateRepliesPerSecond: saturateReplies,
+    saturateRequestsPerSecond: saturateRequests,
+    plainRequestsPerSecond: plain,
+    difference,
+    agrees: Number.isFinite(difference) && Math.abs(difference) <= AGREEMENT_LIMIT,
+  };
+}
