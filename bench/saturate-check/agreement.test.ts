@@ -4,8 +4,12 @@ import { agreement, orderOf, type Round } from "./agreement.ts";
 
 const round = (n: number, saturateReplies: number, plainRequests: number): Round => ({
   order: orderOf(n),
-  saturate: { requestsPerSecond: saturateReplies, repliesPerSecond: saturateReplies },
-  plain: { requestsPerSecond: plainRequests, repliesPerSecond: plainRequests },
+  saturate: {
+    requestsPerSecond: saturateReplies,
+    repliesPerSecond: saturateReplies,
+    harnessCpuUsPerRequest: 50,
+  },
+  plain: { requestsPerSecond: plainRequests, repliesPerSecond: plainRequests, harnessCpuUsPerRequest: 40 },
 });
 
 describe("agreement", () => {

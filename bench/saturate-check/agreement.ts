@@ -3,11 +3,19 @@ import { median } from "../../src/report/figures.ts";
 /** saturate's closed loop and plain autocannon within this share of each other (issue 14). */
 export const AGREEMENT_LIMIT = 0.1;
 
+/** One side of a round. */
+export interface Side {
+  requestsPerSecond: number;
+  repliesPerSecond: number;
+  /** This process's CPU (autocannon, the fake API, the matching) per completed request, µs. */
+  harnessCpuUsPerRequest: number;
+}
+
 /** One round: both sides against the same bot, in the order they ran. */
 export interface Round {
   order: ["saturate", "plain"] | ["plain", "saturate"];
-  saturate: { requestsPerSecond: number; repliesPerSecond: number };
-  plain: { requestsPerSecond: number; repliesPerSecond: number };
+  saturate: Side;
+  plain: Side;
 }
 
 /** The rounds' verdict: medians of both sides and their relative difference. */

@@ -29,7 +29,7 @@ export async function runPlainAutocannon(
   },
 ): Promise<PlainRun> {
   const url = session.api.control.webhookInfo(session.token).url;
-  const body = webhookBodies(options.users, "saturate-check/plain")().body;
+  const body = webhookBodies(options.users, "saturate-check/plain").next().body;
   session.api.control.reset(session.token);
   const startMs = performance.now();
   let instance: autocannon.Instance | undefined;

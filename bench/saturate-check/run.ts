@@ -23,7 +23,7 @@ import { POPULATION_IDS } from "../../src/generator/defaults.ts";
 import { runDirectory } from "../../src/report/writer.ts";
 import { cellsOf } from "../../src/runner/scenario.ts";
 import { registerBench } from "../index.ts";
-import { AGREEMENT_LIMIT, agreement, orderOf, type Round } from "./agreement.ts";
+import { AGREEMENT_LIMIT, agreement, orderOf, type Round, type Side } from "./agreement.ts";
 import { runPlainAutocannon } from "./plain-autocannon.ts";
 
 const args = yargs(hideBin(process.argv))
@@ -58,7 +58,8 @@ const controller = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => controller.abort());
 const startedAt = new Date();
 
-async function saturateSide(session: BotSession, durationMs: number) {
+async function saturateSide(session: BotSession, durationMs: number): Promise<Side> {
+  const cpu = process.cpuUsage();
   const r = await runClosedLoop(session, {
     ...options,
     durationMs,
@@ -69,17 +70,25 @@ async function saturateSide(session: BotSession, durationMs: number) {
     throw new Error(
       `saturate's closed loop: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.unanswered} unanswered`,
     );
-  return { requestsPerSecond: r.requestsPerSecond, repliesPerSecond: r.repliesPerSecond };
+  return {
+    requestsPerSecond: r.requestsPerSecond,
+    repliesPerSecond: r.repliesPerSecond,
+    harnessCpuUsPerRequest: cpuUs(process.cpuUsage(cpu)) / r.requests,
+  };
 }
 
-async function plainSide(session: BotSession, durationMs: number) {
+async function plainSide(session: BotSession, durationMs: number): Promise<Side> {
+  const cpu = process.cpuUsage();
   const r = await runPlainAutocannon(session, { ...options, durationMs, signal: controller.signal });
   if (r.failed > 0) throw new Error(`plain autocannon: ${r.failed} failed requests`);
   return {
     requestsPerSecond: r.requestsPerSecond,
     repliesPerSecond: (r.replies / r.requests) * r.requestsPerSecond,
+    harnessCpuUsPerRequest: cpuUs(process.cpuUsage(cpu)) / r.requests,
   };
 }
+
+const cpuUs = (u: NodeJS.CpuUsage) => u.user + u.system;
 
 const session = await startBotSession(scenario, cell, controller.signal);
 const rounds: Round[] = [];
@@ -105,7 +114,7 @@ try {
     const round: Round = { order, saturate: sides.saturate, plain: sides.plain };
     rounds.push(round);
     console.log(
-      `  round ${n + 1} (${order.join(" then ")}): saturate ${round.saturate.repliesPerSecond.toFixed(0)} replies/s (${round.saturate.requestsPerSecond.toFixed(0)} requests/s), plain autocannon ${round.plain.requestsPerSecond.toFixed(0)} requests/s`,
+      `  round ${n + 1} (${order.join(" then ")}): saturate ${round.saturate.repliesPerSecond.toFixed(0)} replies/s (${round.saturate.requestsPerSecond.toFixed(0)} requests/s, harness ${round.saturate.harnessCpuUsPerRequest.toFixed(0)} µs CPU/request), plain autocannon ${round.plain.requestsPerSecond.toFixed(0)} requests/s (harness ${round.plain.harnessCpuUsPerRequest.toFixed(0)} µs CPU/request)`,
     );
   }
 } finally {

@@ -1,6 +1,6 @@
 import autocannon from "autocannon";
-import { ReplyMatcher } from "../metrics/reply-matcher.ts";
 import { type BotSession, sleep } from "./bot-session.ts";
+import { ClosedLoopReplies } from "./closed-loop-replies.ts";
 import { webhookBodies } from "./webhook-bodies.ts";
 
 /** What one closed-loop autocannon run against a bot's webhook measured. */
@@ -20,6 +20,9 @@ export interface ClosedLoopResult {
   repliesPerSecond: number;
   /** Updates acknowledged (2xx) but never answered by the end of the drain. */
   unanswered: number;
+  /** Bot messages that answered no POSTed update, and second answers to one. */
+  unmatchedReplies: number;
+  duplicateReplies: number;
   /** autocannon's latency of the webhook POST, whole ms (its histogram's resolution). */
   latencyMs: { p50: number; p99: number; max: number; mean: number };
 }
@@ -44,8 +47,8 @@ export async function runClosedLoop(
   const url = session.api.control.webhookInfo(session.token).url;
   if (url === "") throw new Error(`${session.bot.label} registered no webhook`);
   const secret = session.env.WEBHOOK_SECRET ?? "";
-  const matcher = new ReplyMatcher();
-  const next = webhookBodies(options.users, options.seed);
+  const bodies = webhookBodies(options.users, options.seed);
+  const replies = new ClosedLoopReplies(bodies.chatOf, bodies.seqOfMessageId);
   let lastReplyAtMs: number | null = null;
   const onMessage = (e: {
     botId: number;
@@ -53,17 +56,8 @@ export async function runClosedLoop(
     atMs: number;
   }) => {
     if (e.botId !== session.botId) return;
-    const outcome = matcher.onBotMessage({
-      chatId: e.message.chat.id,
-      ...(e.message.text === undefined ? {} : { text: e.message.text }),
-      ...(e.message.reply_to_message === undefined
-        ? {}
-        : { replyToMessageId: e.message.reply_to_message.message_id }),
-      atMs: e.atMs,
-    });
-    if (outcome.kind === "matched") {
+    if (replies.onReply(e.message.chat.id, e.message.text, e.message.reply_to_message?.message_id))
       lastReplyAtMs = e.atMs;
-    }
   };
   session.api.events.on("message", onMessage);
   const startMs = performance.now();
@@ -80,10 +74,10 @@ export async function runClosedLoop(
           requests: [
             {
               setupRequest: (request) => {
-                const body = next();
-                matcher.track(body.tracked);
-                matcher.delivered(body.tracked.updateId, performance.now());
-                return { ...request, body: body.body };
+                const { seq, body } = bodies.next();
+                replies.issued(seq);
+                request.body = body;
+                return request;
               },
             },
           ],
@@ -100,14 +94,14 @@ export async function runClosedLoop(
     // that were acknowledged, within the drain timeout.
     const deadline = performance.now() + options.drainTimeoutMs;
     while (
-      matcher.answeredCount < responses2xx &&
+      replies.answeredCount < responses2xx &&
       performance.now() < deadline &&
       !options.signal.aborted &&
       session.bot.running
     ) {
       await sleep(20);
     }
-    const replies = matcher.answeredCount;
+    const answered = replies.answeredCount;
     const spanMs = Math.max(runMs, lastReplyAtMs === null ? 0 : lastReplyAtMs - startMs);
     return {
       kind: "closed-loop",
@@ -119,9 +113,11 @@ export async function runClosedLoop(
       errors: result.errors,
       timeouts: result.timeouts,
       requestsPerSecond: (result.requests.total * 1000) / runMs,
-      replies,
-      repliesPerSecond: (replies * 1000) / spanMs,
-      unanswered: Math.max(0, responses2xx - replies),
+      replies: answered,
+      repliesPerSecond: (answered * 1000) / spanMs,
+      unanswered: Math.max(0, responses2xx - answered),
+      unmatchedReplies: replies.unmatched,
+      duplicateReplies: replies.duplicates,
       latencyMs: {
         p50: result.latency.p50,
         p99: result.latency.p99,

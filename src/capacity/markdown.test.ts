@@ -41,6 +41,8 @@ function result(): SaturateResult {
       replies: 12_000,
       repliesPerSecond: 3_990,
       unanswered: 0,
+      unmatchedReplies: 0,
+      duplicateReplies: 0,
       latencyMs: { p50: 8, p99: 30, max: 60, mean: 9 },
     },
     openLoop: { plannedPerSecond: [500, 1000, 2000, 3000, 4000], steps, marks: a.marks, floorUs: a.floorUs },

@@ -40,6 +40,8 @@ describe("tgbench saturate", () => {
     // Requests in flight when autocannon stops still get replies it does not count (its #462).
     assert.ok(closed.replies >= closed.responses2xx, `${closed.replies} replies, ${closed.responses2xx} 2xx`);
     assert.equal(closed.unanswered, 0);
+    assert.equal(closed.unmatchedReplies, 0);
+    assert.equal(closed.duplicateReplies, 0);
     // --duration 300 needs 100 updates/s for a step's 30 updates, and --max-rate caps it there.
     assert.deepEqual(result.openLoop.plannedPerSecond, [100]);
     assert.ok(result.openLoop.steps.length >= 1 && result.openLoop.steps.length <= 2);
