@@ -1,6 +1,7 @@
-import { type ResolvedScenario, resolveScenario } from "../runner/scenario.ts";
+import { cellsOf, type ResolvedScenario, resolveScenario } from "../runner/scenario.ts";
+import { unsupportedReason } from "../runner/subject-launch.ts";
 import { SATURATE_DEFAULTS } from "./defaults.ts";
-import type { ResolvedSaturateOptions } from "./options.ts";
+import { type ResolvedSaturateOptions, SaturateOptionError } from "./options.ts";
 
 /** Who and how `tgbench saturate` measures: one built-in bot or one `--bot-command`, one mode. */
 export interface SaturateSubject {
@@ -13,13 +14,14 @@ export interface SaturateSubject {
 /**
  * The runner's scenario for a saturate run: text messages in private chats, a constant rate (the
  * open loop's steps set it), replies as their own requests. Throws the runner's ScenarioError on
- * a bad subject or mode.
+ * a bad subject or mode, and a SaturateOptionError for a bot that has no such mode (telegraf
+ * cannot short-poll), before anything is started.
  */
 export function saturateScenario(
   subject: SaturateSubject,
   options: ResolvedSaturateOptions,
 ): ResolvedScenario {
-  return resolveScenario({
+  const scenario = resolveScenario({
     name: "saturate",
     ...(subject.botCommand === undefined
       ? { bots: [subject.bot ?? SATURATE_DEFAULTS.bot] }
@@ -37,4 +39,8 @@ export function saturateScenario(
     mix: { text: 1 },
     drainTimeoutMs: options.drainTimeoutMs,
   });
+  const cell = cellsOf(scenario)[0];
+  const unsupported = cell === undefined ? null : unsupportedReason(cell);
+  if (unsupported !== null) throw new SaturateOptionError(unsupported.message);
+  return scenario;
 }

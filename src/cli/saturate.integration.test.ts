@@ -76,6 +76,17 @@ describe("tgbench saturate", () => {
     assert.equal(drain.replies, 40);
   });
 
+  test("a mode the bot does not have is refused in one line before anything starts", async (t) => {
+    const run = await runProcess(t, process.execPath, [
+      BIN,
+      "saturate",
+      ...["--bot", "telegraf", "--mode", "short-polling"],
+    ]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^tgbench: telegraf cannot short-poll: [^\n]+\n$/);
+    assert.doesNotMatch(run.stderr, /closed loop/);
+  });
+
   test("a bad value is a one-line usage error", async (t) => {
     const run = await runProcess(t, process.execPath, [BIN, "saturate", "--connections", "0"]);
     assert.equal(run.code, 2);
