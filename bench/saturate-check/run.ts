@@ -20,6 +20,7 @@ import { SATURATE_DEFAULTS } from "../../src/capacity/defaults.ts";
 import { resolveSaturateOptions } from "../../src/capacity/options.ts";
 import { saturateScenario } from "../../src/capacity/scenario.ts";
 import { POPULATION_IDS } from "../../src/generator/defaults.ts";
+import { readProcessStats } from "../../src/metrics/process-sampler.ts";
 import { runDirectory } from "../../src/report/writer.ts";
 import { cellsOf } from "../../src/runner/scenario.ts";
 import { registerBench } from "../index.ts";
@@ -27,8 +28,8 @@ import { AGREEMENT_LIMIT, agreement, orderOf, type Round, type Side } from "./ag
 import { runPlainAutocannon } from "./plain-autocannon.ts";
 
 const args = yargs(hideBin(process.argv))
-  .option("duration-seconds", { type: "number", default: 5, describe: "Length of each side's run" })
-  .option("rounds", { type: "number", default: 3, describe: "Rounds, each running both sides" })
+  .option("duration-seconds", { type: "number", default: 3, describe: "Length of each side's run" })
+  .option("rounds", { type: "number", default: 8, describe: "Rounds, each running both sides back to back" })
   .option("connections", {
     type: "number",
     default: SATURATE_DEFAULTS.connections,
@@ -58,8 +59,20 @@ const controller = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => controller.abort());
 const startedAt = new Date();
 
+/** The bot's CPU time so far, ms; null when /proc cannot be read. */
+function botCpuMs(session: BotSession): number | null {
+  const pid = session.bot.pid;
+  const stats = pid === undefined ? undefined : readProcessStats(pid);
+  return stats === undefined ? null : stats.cpuUserMs + stats.cpuSystemMs;
+}
+
+function perRequestUs(fromMs: number | null, toMs: number | null, requests: number): number | null {
+  return fromMs === null || toMs === null || requests === 0 ? null : ((toMs - fromMs) * 1000) / requests;
+}
+
 async function saturateSide(session: BotSession, durationMs: number): Promise<Side> {
   const cpu = process.cpuUsage();
+  const bot = botCpuMs(session);
   const r = await runClosedLoop(session, {
     ...options,
     durationMs,
@@ -74,18 +87,32 @@ async function saturateSide(session: BotSession, durationMs: number): Promise<Si
     requestsPerSecond: r.requestsPerSecond,
     repliesPerSecond: r.repliesPerSecond,
     harnessCpuUsPerRequest: cpuUs(process.cpuUsage(cpu)) / r.requests,
+    botCpuUsPerRequest: perRequestUs(bot, botCpuMs(session), r.requests),
   };
 }
 
 async function plainSide(session: BotSession, durationMs: number): Promise<Side> {
   const cpu = process.cpuUsage();
+  const bot = botCpuMs(session);
   const r = await runPlainAutocannon(session, { ...options, durationMs, signal: controller.signal });
   if (r.failed > 0) throw new Error(`plain autocannon: ${r.failed} failed requests`);
   return {
     requestsPerSecond: r.requestsPerSecond,
     repliesPerSecond: (r.replies / r.requests) * r.requestsPerSecond,
     harnessCpuUsPerRequest: cpuUs(process.cpuUsage(cpu)) / r.requests,
+    botCpuUsPerRequest: perRequestUs(bot, botCpuMs(session), r.requests),
   };
+}
+
+const ROUND_HEADER = [
+  "| round | order | saturate replies/s | saturate requests/s | plain requests/s | difference | harness µs CPU/request (saturate / plain) | bot µs CPU/request (saturate / plain) |",
+  "|---:|---|---:|---:|---:|---:|---:|---:|",
+];
+const us = (v: number | null) => (v === null ? "–" : v.toFixed(0));
+
+function roundRow(n: number, r: Round): string {
+  const diff = (r.saturate.repliesPerSecond - r.plain.requestsPerSecond) / r.plain.requestsPerSecond;
+  return `| ${n + 1} | ${r.order.join(" then ")} | ${r.saturate.repliesPerSecond.toFixed(0)} | ${r.saturate.requestsPerSecond.toFixed(0)} | ${r.plain.requestsPerSecond.toFixed(0)} | ${(diff * 100).toFixed(1)} % | ${us(r.saturate.harnessCpuUsPerRequest)} / ${us(r.plain.harnessCpuUsPerRequest)} | ${us(r.saturate.botCpuUsPerRequest)} / ${us(r.plain.botCpuUsPerRequest)} |`;
 }
 
 const cpuUs = (u: NodeJS.CpuUsage) => u.user + u.system;
@@ -105,6 +132,7 @@ try {
   );
   await saturateSide(session, 1000); // warm-up of both paths, not counted
   await plainSide(session, 1000);
+  console.log(`\n${ROUND_HEADER.join("\n")}`);
   for (let n = 0; n < args.rounds && !controller.signal.aborted; n++) {
     const order = orderOf(n);
     const sides: Partial<Pick<Round, "saturate" | "plain">> = {};
@@ -113,9 +141,7 @@ try {
     if (sides.saturate === undefined || sides.plain === undefined) break;
     const round: Round = { order, saturate: sides.saturate, plain: sides.plain };
     rounds.push(round);
-    console.log(
-      `  round ${n + 1} (${order.join(" then ")}): saturate ${round.saturate.repliesPerSecond.toFixed(0)} replies/s (${round.saturate.requestsPerSecond.toFixed(0)} requests/s, harness ${round.saturate.harnessCpuUsPerRequest.toFixed(0)} µs CPU/request), plain autocannon ${round.plain.requestsPerSecond.toFixed(0)} requests/s (harness ${round.plain.harnessCpuUsPerRequest.toFixed(0)} µs CPU/request)`,
-    );
+    console.log(roundRow(n, round));
   }
 } finally {
   await session.close();
@@ -129,12 +155,12 @@ const table = [
   `| saturate's closed loop (a different update per request, replies matched) | ${a.saturateRequestsPerSecond.toFixed(0)} | ${a.saturateRepliesPerSecond.toFixed(0)} |`,
   `| plain autocannon (one fixed update) | ${a.plainRequestsPerSecond.toFixed(0)} | – |`,
   "",
-  `Difference (saturate replies/s vs plain requests/s): ${(a.difference * 100).toFixed(1)} % — ${a.agrees ? "agrees" : "does NOT agree"} within ${AGREEMENT_LIMIT * 100} %.`,
+  `Difference (saturate replies/s vs plain requests/s), median of the rounds' paired differences: ${(a.difference * 100).toFixed(1)} % (of the medians: ${(a.differenceOfMedians * 100).toFixed(1)} %) — ${a.agrees ? "agrees" : "does NOT agree"} within ${AGREEMENT_LIMIT * 100} %.`,
 ];
 console.log(`\n${table.join("\n")}`);
 const directory = runDirectory(args["results-dir"], "saturate-check", startedAt);
 await mkdir(directory, { recursive: true });
-const md = `# saturate-check: reference bot, webhook, ${options.connections} connections, ${args["duration-seconds"]} s per side\n\n${table.join("\n")}\n`;
+const md = `# saturate-check: reference bot, webhook, ${options.connections} connections, ${args["duration-seconds"]} s per side\n\n${[...ROUND_HEADER, ...rounds.map((r, n) => roundRow(n, r))].join("\n")}\n\n${table.join("\n")}\n`;
 await writeFile(join(directory, "saturate-check.md"), md);
 await writeFile(
   join(directory, "saturate-check.json"),
