@@ -83,7 +83,21 @@ describe("analyseSteps", () => {
     assert.equal(analyseSteps([step(50, 1), step(100, 2.9)], 3, false).end.kind, "open");
   });
 
-  test("a knee whose step was harness-bound is the harness's ceiling", () => {
+  test("a knee that one harness-bound step shows, and a step with the harness on schedule confirms, is the bot's", () => {
+    const a = analyseSteps(
+      [
+        step(500, 1),
+        step(800, 1),
+        step(1100, 900, { keptUp: false, harnessBound: true }),
+        step(1300, 900, { keptUp: false }),
+      ],
+      3,
+      false,
+    );
+    assert.equal(a.end.kind, "knee");
+  });
+
+  test("a knee whose step and confirming step were harness-bound is the harness's ceiling", () => {
     const a = analyseSteps(
       [
         step(500, 1),

@@ -21,8 +21,9 @@ export interface OpenLoopStep {
 /** When a step counts as limited by the harness rather than by the bot. */
 export const HARNESS_BOUND_DEFINITION =
   "A step is harness-bound when the generator handed most updates over late (its lateness p50 above " +
-  "1 ms) or the harness process used more than 90 % of a core: past that, tgbench's own schedule " +
-  "slips and the step measures the harness as much as the bot.";
+  "1 ms) or the harness process used more than 90 % of a core: there tgbench's own schedule slipped " +
+  "and the step measures the harness as much as the bot. When the knee's step and the step confirming " +
+  "it are both harness-bound, the open loop ends at the harness's ceiling, not at the bot's knee.";
 
 /** Thresholds of {@link HARNESS_BOUND_DEFINITION}. */
 export const HARNESS_BOUND_LIMITS = { latenessP50Us: 1_000, cpuShare: 0.9 } as const;
@@ -54,7 +55,7 @@ export interface StepMark {
 export type OpenLoopEnd =
   /** The bot's knee: step `index` left the floor, confirmed by step `confirmedBy`. */
   | { kind: "knee"; index: number; confirmedBy: number; reason: string }
-  /** The knee's step was harness-bound: tgbench reached its own ceiling first. */
+  /** The knee's step and the one confirming it were harness-bound: tgbench reached its own ceiling first. */
   | { kind: "harness-ceiling"; index: number; confirmedBy: number; reason: string }
   /** The highest allowed rate was reached with no confirmed knee. */
   | { kind: "max-rate"; reason: string }
@@ -99,9 +100,12 @@ export function analyseSteps(
     }
     if (next.onFloor) continue; // a blip
     const reason = marks[i]?.reason ?? "";
-    end = steps[i]?.harnessBound
-      ? { kind: "harness-ceiling", index: i, confirmedBy: i + 1, reason }
-      : { kind: "knee", index: i, confirmedBy: i + 1, reason };
+    // A ceiling persists as the rate rises: both steps harness-bound. One harness-bound step (a
+    // stall of the machine) followed by a step where the harness kept its schedule is the bot's.
+    end =
+      steps[i]?.harnessBound && steps[i + 1]?.harnessBound
+        ? { kind: "harness-ceiling", index: i, confirmedBy: i + 1, reason }
+        : { kind: "knee", index: i, confirmedBy: i + 1, reason };
     break;
   }
   if (end.kind === "open" && atMaxRate && marks.at(-1)?.onFloor === true)

@@ -12,9 +12,9 @@ export function endSentence(r: SaturateResult): string {
   const max = r.openLoop.plannedPerSecond.at(-1) ?? null;
   switch (e.kind) {
     case "knee":
-      return `Knee at ${rate(r.knee.atPerSecond)}/s (${e.reason}; confirmed by the step at ${rate(r.openLoop.steps[e.confirmedBy]?.offeredPerSecond ?? null)}/s); ${sustained}. The bot is the limit: the harness kept its schedule at the knee.`;
+      return `Knee at ${rate(r.knee.atPerSecond)}/s (${e.reason}; confirmed by the step at ${rate(r.openLoop.steps[e.confirmedBy]?.offeredPerSecond ?? null)}/s); ${sustained}. ${r.openLoop.steps[e.index]?.harnessBound ? "The knee's own step was harness-bound, but the harness kept its schedule at the confirming step: the bot is the limit." : "The bot is the limit: the harness kept its schedule at the knee."}`;
     case "harness-ceiling":
-      return `Stopped at the harness's ceiling at ${rate(r.knee.atPerSecond)}/s (${e.reason}, and the harness was the limit: it could not keep its schedule); ${sustained}. The bot's own knee is at or above this rate on this machine.`;
+      return `Stopped at the harness's ceiling at ${rate(r.knee.atPerSecond)}/s (${e.reason}; there and at the next step the harness could not keep its own schedule, so the harness was the limit); ${sustained}. The bot's own knee is at or above this rate on this machine.`;
     case "max-rate":
       return `No knee up to the highest planned rate, ${rate(max)}/s (${r.options.maxRatePerSecond === "auto" ? "planned from the closed-loop capacity" : "--max-rate"}): ${e.reason}; ${sustained}.`;
     case "open":
