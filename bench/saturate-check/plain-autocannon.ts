@@ -29,7 +29,8 @@ export async function runPlainAutocannon(
   },
 ): Promise<PlainRun> {
   const url = session.api.control.webhookInfo(session.token).url;
-  const body = webhookBodies(options.users, "saturate-check/plain").next().body;
+  const bodies = webhookBodies(options.users, "saturate-check/plain");
+  const body = bodies.render(bodies.slot(0), 0);
   session.api.control.reset(session.token);
   const startMs = performance.now();
   let instance: autocannon.Instance | undefined;

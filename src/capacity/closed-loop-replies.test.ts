@@ -3,22 +3,23 @@ import { describe, test } from "node:test";
 import { ClosedLoopReplies } from "./closed-loop-replies.ts";
 
 const CHAT = (seq: number) => 100 + (seq % 3);
-const make = () => new ClosedLoopReplies(CHAT, (messageId) => messageId - 1_000);
+const make = (issued: number) => {
+  const r = new ClosedLoopReplies((messageId) => messageId - 1_000);
+  for (let seq = 0; seq < issued; seq++) r.issued(seq, CHAT(seq));
+  return r;
+};
 
 describe("ClosedLoopReplies", () => {
   test("a reply carrying an issued update's token, in its chat, answers it once", () => {
-    const r = make();
-    for (let seq = 0; seq < 5; seq++) r.issued(seq);
-    assert.equal(r.onReply(CHAT(3), "hello #3", undefined), true);
+    const r = make(5);
+    assert.equal(r.onReply(CHAT(3), "hello #0000003", undefined), true);
     assert.equal(r.onReply(CHAT(3), "hello #3", undefined), false);
     assert.equal(r.answeredCount, 1);
     assert.equal(r.duplicates, 1);
   });
 
   test("a token of an update not issued, or in another chat, is unmatched", () => {
-    const r = make();
-    r.issued(0);
-    r.issued(1);
+    const r = make(2);
     assert.equal(r.onReply(CHAT(7), "#7", undefined), false);
     assert.equal(r.onReply(CHAT(1) + 1, "#1", undefined), false);
     assert.equal(r.onReply(CHAT(1), "no token here", undefined), false);
@@ -27,17 +28,14 @@ describe("ClosedLoopReplies", () => {
   });
 
   test("without a token, the quoted message names the update", () => {
-    const r = make();
-    r.issued(0);
-    r.issued(1);
+    const r = make(2);
     assert.equal(r.onReply(CHAT(1), "no token", 1_001), true);
     assert.equal(r.answeredCount, 1);
   });
 
   test("grows past its first allocation", () => {
-    const r = make();
     const n = 200_000;
-    for (let seq = 0; seq < n; seq++) r.issued(seq);
+    const r = make(n);
     assert.equal(r.onReply(CHAT(n - 1), `#${n - 1}`, undefined), true);
     assert.equal(r.onReply(CHAT(0), "#0", undefined), true);
     assert.equal(r.answeredCount, 2);

@@ -27,10 +27,20 @@ export interface ClosedLoopResult {
   latencyMs: { p50: number; p99: number; max: number; mean: number };
 }
 
+/** The Buffer an autocannon client writes for its current request (autocannon's Client#getRequestBuffer). */
+function requestBufferOf(client: autocannon.Client): Buffer {
+  const get = (client as unknown as { getRequestBuffer?: () => unknown }).getRequestBuffer;
+  const buffer = typeof get === "function" ? get.call(client) : undefined;
+  if (!Buffer.isBuffer(buffer))
+    throw new Error("autocannon's client has no request buffer to write updates into");
+  return buffer;
+}
+
 /**
  * Drives the bot's webhook endpoint with autocannon, closed loop (each connection sends its next
- * POST when the previous one is answered): every request a different update, the secret header
- * set. The fake API receives the bot's replies, which are matched to the POSTed updates by their
+ * POST when the previous one is answered): every request a different update (written in place
+ * into each connection's request buffer, src/capacity/webhook-bodies.ts), the secret header set.
+ * The fake API receives the bot's replies, which are matched to the POSTed updates by their
  * correlation tokens, so "sustained" counts replies, not 200s.
  */
 export async function runClosedLoop(
@@ -48,7 +58,24 @@ export async function runClosedLoop(
   if (url === "") throw new Error(`${session.bot.label} registered no webhook`);
   const secret = session.env.WEBHOOK_SECRET ?? "";
   const bodies = webhookBodies(options.users, options.seed);
-  const replies = new ClosedLoopReplies(bodies.chatOf, bodies.seqOfMessageId);
+  const replies = new ClosedLoopReplies(bodies.seqOfMessageId);
+  let nextSeq = 0;
+  let clients = 0;
+  const setupClient = (client: autocannon.Client) => {
+    const slot = bodies.slot(clients++);
+    client.setBody(slot.template);
+    const buffer = requestBufferOf(client);
+    const bodyOffset = buffer.length - slot.template.length;
+    if (bodyOffset <= 0 || !buffer.subarray(bodyOffset).equals(slot.template))
+      throw new Error("autocannon's client does not keep the request buffer tgbench writes updates into");
+    // autocannon emits "request" on the client right before it writes this buffer; with one
+    // request in flight per connection the last write has left by then.
+    (client as unknown as NodeJS.EventEmitter).on("request", () => {
+      const seq = nextSeq++;
+      slot.write(buffer, bodyOffset, seq);
+      replies.issued(seq, slot.chatId);
+    });
+  };
   let lastReplyAtMs: number | null = null;
   const onMessage = (e: {
     botId: number;
@@ -71,16 +98,8 @@ export async function runClosedLoop(
           connections: options.connections,
           duration: options.durationMs / 1000,
           headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
-          requests: [
-            {
-              setupRequest: (request) => {
-                const { seq, body } = bodies.next();
-                replies.issued(seq);
-                request.body = body;
-                return request;
-              },
-            },
-          ],
+          pipelining: 1,
+          setupClient,
         },
         (error, result) => (error ? reject(error) : resolve(result)),
       );
