@@ -24,6 +24,9 @@ export class ProgressDisplay {
   readonly #now: NowMs;
   #startMs: number | null = null;
   #cellsDone = 0;
+  /** When each running cell started, by index; their time, summed, when they end. */
+  readonly #cellStartMs = new Map<number, number>();
+  #cellsMs = 0;
 
   constructor(out: NodeJS.WritableStream = process.stderr, now: NowMs = () => performance.now()) {
     this.#out = out;
@@ -34,10 +37,11 @@ export class ProgressDisplay {
   #position(index: number, total: number): string {
     this.#startMs ??= this.#now();
     const elapsedMs = this.#now() - this.#startMs;
+    // The mean time a cell took, start to end (cells that ran together each count their own).
     const left =
       this.#cellsDone === 0
         ? ""
-        : ` · ~${formatClock((elapsedMs / this.#cellsDone) * (total - this.#cellsDone))} left`;
+        : ` · ~${formatClock((this.#cellsMs / this.#cellsDone) * (total - this.#cellsDone))} left`;
     return `[${index + 1}/${total} · ${formatClock(elapsedMs)} elapsed${left}]`;
   }
 
@@ -59,6 +63,7 @@ export class ProgressDisplay {
     switch (event.type) {
       case "cell-start":
         out.write(`${this.#position(event.index, event.total)} ${name(event.cell)} …\n`);
+        this.#cellStartMs.set(event.index, this.#now());
         break;
       case "cell-skipped":
         out.write(
@@ -68,6 +73,8 @@ export class ProgressDisplay {
         break;
       case "cell-end":
         this.#cellsDone++;
+        this.#cellsMs += this.#now() - (this.#cellStartMs.get(event.index) ?? this.#now());
+        this.#cellStartMs.delete(event.index);
         break;
       case "trial-progress":
         // A live line on a terminal, overwritten each second; nothing in logs.
@@ -97,8 +104,9 @@ export class ProgressDisplay {
               : behind === null
                 ? "kept up"
                 : `did not keep up (${behind})`;
+        const other = this.#cellStartMs.size > 1 ? `${name(event.cell)}: ` : "";
         out.write(
-          `    trial ${event.trial}: ${formatCount(r.ledger.answered, 0)}/${formatCount(r.ledger.generated, 0)} answered, ` +
+          `    ${other}trial ${event.trial}: ${formatCount(r.ledger.answered, 0)}/${formatCount(r.ledger.generated, 0)} answered, ` +
             `${formatCount(r.matching.unmatched, 0)} unmatched, ${formatCount(r.matching.duplicates, 0)} duplicate replies, ` +
             (r.latency.endToEnd.count === 0
               ? "no latency, "

@@ -212,7 +212,8 @@ const FLAG_TO_OPTION: ReadonlyArray<
 /**
  * Command-line flags → scenario options (flags win over `--quick`, which wins over the named
  * scenario, `default` when none is named). `--bot-command` without `--bot` replaces the scenario's
- * built-in bots.
+ * built-in bots. `--duration` (and `--quick`'s) is every cell's: it replaces a scenario's
+ * per-rate rule (resolveScenario).
  */
 export function scenarioOptionsFrom(
   args: RunArgs,
@@ -230,5 +231,9 @@ export function scenarioOptionsFrom(
   // The network flags replace the named scenario's network options one by one.
   const network = networkOptionsFrom(args as Record<string, unknown>);
   if (network !== undefined) flags.network = { ...named?.network, ...network };
+  // Flags that name the bots, modes or networks ask for exactly those cells: the scenario's
+  // exclusions (cells it leaves out to keep its own sweep short) no longer apply.
+  if (["bots", "botCommands", "modes", "network"].some((option) => flags[option] !== undefined))
+    flags.excludeCells = [];
   return { ...named, ...(args.quick ? quickOverrides : {}), ...replaced, ...(flags as ScenarioOptions) };
 }
