@@ -120,12 +120,6 @@ function behindText(b: Finding["fellBehind"][number]): string {
   return `${modeWords(b.mode)} did not keep up (${b.why}: ${b.ceiling.explanation})`;
 }
 
-/** `significant` or `about the same (within noise)`; null without a test. */
-function testWords(test: PendingTest | null, family: TestFamily): string | null {
-  if (test === null) return null;
-  return family.significant(test) ? "significant" : SAME;
-}
-
 /**
  * The rule the run shows, over every bot: per rate and network, how many bots' polling mode made
  * more requests than webhook and which answered faster (significant differences only), and which
