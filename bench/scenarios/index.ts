@@ -31,9 +31,8 @@ export const SCENARIOS: Record<string, ScenarioOptions> = {
     excludeCells: [{ bots: ["grammy", "telegraf", "aiogram", "ptb"], modes: ["short-polling"] }],
     warmupUpdates: 3,
     trials: 1,
-    // Long enough for the short poll that follows the window (one a second) and its replies at
-    // 60 ms; a cell that cannot keep up is reported as such.
-    drainTimeoutMs: 1_500,
+    // Long enough for a short poll every second; a cell that cannot keep up is reported as such.
+    drainTimeoutMs: 2_500,
   },
   "polling-vs-webhook": {
     name: "polling-vs-webhook",
