@@ -4,9 +4,11 @@
  * - the network's one-way delay on loopback: half the probe's API round trip (another Node
  *   process calling getMe on a fake API in this one: wake-up, scheduling and request handling on
  *   a busy machine), drawn per message; with a relay, the relay's own delay (its fixed part and
- *   its log-normal jitter, as the runner gives them), plus that half round trip, plus the relay's
- *   mean lateness in the cell's own trial (its delivery queue's punctuality, which the trial
- *   records);
+ *   its log-normal jitter, as the runner gives them), plus half of what the probe's round trip
+ *   through a relay of the same kind took beyond that relay's nominal round trip (the hops into
+ *   and out of the relay, its handling of each chunk, its timer lateness), plus the cell's own
+ *   relay's mean lateness (its delivery queue's punctuality, which the trial records) where it
+ *   was later than the probe's relay;
  * - the fake API's timer latency: this process's timer lateness;
  * - the bot's timer latency: the probe process's timer lateness;
  * - the time a webhook POST costs beyond what the model already has (the bot's and the fake API's
@@ -27,7 +29,7 @@ import {
   predict,
 } from "../../src/model/index.ts";
 import { JITTER_LOG_SIGMA, jitterFloorMs, networkWithRtt } from "../../src/network/index.ts";
-import type { ProbeSamples, TimedSample } from "./probe.ts";
+import { PROBE_RELAY_RTT_MS, type ProbeSamples, type TimedSample } from "./probe.ts";
 import { storedInput } from "./rows.ts";
 import type { GridResult } from "./run-grid.ts";
 
@@ -61,16 +63,42 @@ function quantile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** The loopback hop and, for a relayed cell, the relay's delay on top, as the model's network. */
-function calibratedNetwork(result: GridResult, hopMs: number[], seed: string): NetworkInput {
+/**
+ * What one message through a relay costs beyond the relay's nominal delay, from the probe's
+ * relayed round trips: half of each one's excess over the probe relay's nominal round trip, and
+ * that relay's mean lateness (already in those round trips).
+ */
+export interface RelayedHop {
+  excessMs: number[];
+  probeLatenessMs: number;
+}
+
+/**
+ * The loopback hop and, for a relayed cell, the relay's delay on top, as the model's network.
+ * A relayed message costs the probe's relayed hop where the probe measured one (`relayed`), else
+ * (grids saved before) the loopback hop plus the cell's relay lateness.
+ */
+export function calibratedNetwork(
+  result: GridResult,
+  hopMs: number[],
+  seed: string,
+  relayed: RelayedHop | null = null,
+): NetworkInput {
   const cell = result.cell;
   if (cell.rttMs === 0) return { upMs: 0, downMs: 0, jitterMs: empirical(hopMs) };
-  const relayLateMs = result.report.cells[0]?.trials[0]?.network.stats?.queue.meanLatenessMs ?? 0;
+  const cellLateMs = result.report.cells[0]?.trials[0]?.network.stats?.queue.meanLatenessMs ?? 0;
+  // The probe's relayed round trips include its own relay's lateness; the cell's relay may have
+  // been later than that (its queue carries more), and the difference is the cell's own.
+  const base = relayed === null || relayed.excessMs.length === 0 ? hopMs : relayed.excessMs;
+  const relayLateMs =
+    relayed === null || relayed.excessMs.length === 0
+      ? cellLateMs
+      : Math.max(0, cellLateMs - relayed.probeLatenessMs);
   const profile = networkWithRtt(cell.rttMs);
   const leg = profile.toTelegram;
   const scaleMs = -jitterFloorMs(leg.jitterMs);
   const rng = createRng(seed);
-  const draws = subsample(hopMs).map((hop) => {
+  const draws = subsample(base).map((hop) => {
     const z = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
     return hop + relayLateMs + (scaleMs === 0 ? 0 : scaleMs * Math.exp(JITTER_LOG_SIGMA * z));
   });
@@ -113,7 +141,19 @@ export function calibrationFor(results: readonly GridResult[], probe: ProbeSampl
       ),
       describe("fake API timer latency (harness timer lateness)", all(probe.harnessTimerLatenessMs)),
       describe("bot timer latency (probe process timer lateness)", all(probe.botTimerLatenessMs)),
-      "each cell takes the samples of its own run window; a relayed cell adds its relay's mean lateness per message",
+      ...((probe.relayedApiRoundTripMs ?? []).length === 0
+        ? []
+        : [
+            describe(
+              `a message through a relay beyond its delay (probe round trip through a ${probe.relayRttMs ?? PROBE_RELAY_RTT_MS} ms relay, less ${probe.relayRttMs ?? PROBE_RELAY_RTT_MS} ms, / 2)`,
+              all(probe.relayedApiRoundTripMs!).map(
+                (v) => (v - (probe.relayRttMs ?? PROBE_RELAY_RTT_MS)) / 2,
+              ),
+            ),
+          ]),
+      (probe.relayedApiRoundTripMs ?? []).length === 0
+        ? "each cell takes the samples of its own run window; a relayed cell adds its relay's mean lateness per message"
+        : "each cell takes the samples of its own run window; a relayed cell's messages cost the relayed hop (plus its own relay's lateness beyond the probe relay's)",
     ],
     apply: (input, result) => machine(input, result),
   };
@@ -124,9 +164,18 @@ export function calibrationFor(results: readonly GridResult[], probe: ProbeSampl
       toMs: Number.POSITIVE_INFINITY,
     };
     const hopMs = within(roundTrips, w.fromMs, w.toMs).map((v) => v / 2);
+    const relayed: RelayedHop | null =
+      (probe.relayedApiRoundTripMs ?? []).length === 0
+        ? null
+        : {
+            excessMs: within(probe.relayedApiRoundTripMs!, w.fromMs, w.toMs).map(
+              (v) => (v - (probe.relayRttMs ?? PROBE_RELAY_RTT_MS)) / 2,
+            ),
+            probeLatenessMs: probe.relayMeanLatenessMs ?? 0,
+          };
     return {
       ...input,
-      network: calibratedNetwork(result, hopMs, `calibration/${cell.name}`),
+      network: calibratedNetwork(result, hopMs, `calibration/${cell.name}`, relayed),
       serverTimerLatencyMs: empirical(within(probe.harnessTimerLatenessMs, w.fromMs, w.toMs)),
       botTimerLatencyMs: empirical(within(probe.botTimerLatenessMs, w.fromMs, w.toMs)),
     };
