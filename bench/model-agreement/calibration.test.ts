@@ -3,8 +3,8 @@ import { describe, test } from "node:test";
 import { duration } from "../../src/model/index.ts";
 import { networkWithRtt } from "../../src/network/index.ts";
 import { fixtureCell, fixtureReport, fixtureTrial } from "../../src/report/report-fixtures.ts";
-import { calibrationFor } from "./calibration.ts";
-import { MODEL_GRID } from "./grid.ts";
+import { calibrationFor, MESSAGES_PER_POST } from "./calibration.ts";
+import { MODEL_GRID, WEBHOOK_SERVICE_CALIBRATION } from "./grid.ts";
 import type { ProbeSamples, TimedSample } from "./probe.ts";
 import { storedInput } from "./rows.ts";
 import type { GridResult } from "./run-grid.ts";
@@ -72,3 +72,41 @@ describe("calibration of a relayed cell", () => {
     assert.ok(Math.abs(extra - (0.3 + 0.5)) < 1e-9, `got ${extra}`);
   });
 });
+
+/** The webhook calibration cell, as measured answering `answeredPerSecond`, started `atMs` after the fixtures' time. */
+function webhookCalibration(answeredPerSecond: number): GridResult {
+  const trial = fixtureTrial("webhook", 40);
+  trial.throughput.answeredPerSecond = answeredPerSecond;
+  trial.startedAt = new Date(STARTED - 60_000).toISOString();
+  const cell = fixtureCell("reference", "webhook", 40, [trial]);
+  cell.settings = { webhookMaxConnections: 1 };
+  const report = fixtureReport([cell]);
+  report.scenario = { ...report.scenario, handlerDelayMs: 50, webhookMaxConnections: 1, groups: 0 };
+  return { cell: WEBHOOK_SERVICE_CALIBRATION, report, concurrent: 0 };
+}
+
+describe("calibration of a real call's handling", () => {
+  test("what a webhook POST took beyond the model is spread over its messages and added to every message", () => {
+    const relayed = relayedCell(0.1);
+    const samples = probe(true);
+    const without = extraPerMessageMs(relayed, samples);
+    // The model's service time here is about 50 ms + 4 hops; measured: 1000/18 = 55.6 ms.
+    const calibration = webhookCalibration(18);
+    const all = calibrationFor([calibration, relayed], samples);
+    const cell = relayed.report.cells[0]!;
+    const input = all.apply(storedInput(relayed.report, cell, cell.trials[0]!), relayed);
+    const note = all.notes.find((n) => n.startsWith("webhook POST service time"));
+    assert.ok(note !== undefined, all.notes.join("\n"));
+    const overheadMs = Number(/the difference, \+?(-?[\d.]+) ms/.exec(note)![1]);
+    assert.ok(overheadMs > 3, note);
+    const perMessageMs = overheadMs / MESSAGES_PER_POST;
+    // Every message: 10 ms of the relay, plus the real call's handling; the relayed hop unchanged.
+    close(input.network!.upMs!, 10 + perMessageMs, 0.01);
+    close(input.network!.downMs!, 10 + perMessageMs, 0.01);
+    close(duration("jitter", input.network!.jitterMs ?? 0).meanMs, without, 1e-9);
+  });
+});
+
+function close(a: number, b: number, tolerance: number): void {
+  assert.ok(Math.abs(a - b) <= tolerance, `${a} is not within ${tolerance} of ${b}`);
+}

@@ -11,23 +11,21 @@
  *   was later than the probe's relay;
  * - the fake API's timer latency: this process's timer lateness;
  * - the bot's timer latency: the probe process's timer lateness;
- * - the time a webhook POST costs beyond what the model already has (the bot's and the fake API's
- *   request handling, which a trivial getMe does not show): a calibration cell (grid.ts
- *   `WEBHOOK_SERVICE_CALIBRATION`) runs one connection past saturation, so that its replies per
- *   second are one over the service time; the difference from the model's service time for that
- *   cell is added to the handler time of the webhook cells with the same handler (50 ms) that
- *   follow it, up to the next calibration cell (one runs right before each, as the load drifts).
+ * - what a real Bot API call costs the bot and the fake API beyond the probe's trivial getMe
+ *   (parsing and building updates and messages, the runner's listeners on the fake API's events):
+ *   a calibration cell (grid.ts `WEBHOOK_SERVICE_CALIBRATION`) runs one webhook connection past
+ *   saturation, so that its replies per second are one over a POST's service time; the difference
+ *   from the model's service time for that cell, spread over the service's
+ *   {@link MESSAGES_PER_POST} messages (the POST, the reply call, their answers), is added to every
+ *   one-way message of the cells that follow it, up to the next calibration cell (one runs right
+ *   before each webhook saturation cell, as the load drifts; the cells that run together before
+ *   the first take the first). A webhook cell with one connection then agrees with its ceiling by
+ *   construction: that ceiling is the quantity measured.
  * Nothing is fitted to a cell's figures: every value is a probe measurement from the cell's own
  * time window, and the calibration's notes print the medians and 90th percentiles.
  */
 import { createRng } from "../../src/generator/rng.ts";
-import {
-  type DurationSpec,
-  duration,
-  type ModelInput,
-  type NetworkInput,
-  predict,
-} from "../../src/model/index.ts";
+import { type DurationSpec, type ModelInput, type NetworkInput, predict } from "../../src/model/index.ts";
 import { JITTER_LOG_SIGMA, jitterFloorMs, networkWithRtt } from "../../src/network/index.ts";
 import { PROBE_RELAY_RTT_MS, type ProbeSamples, type TimedSample } from "./probe.ts";
 import { storedInput } from "./rows.ts";
@@ -196,10 +194,26 @@ export function calibrationFor(results: readonly GridResult[], probe: ProbeSampl
     apply: (input, result) => {
       const calibrated = machine(input, result);
       const post = overheadFor(result);
-      // The service time was measured with the calibration cell's handler; other handlers differ.
-      if (result.cell.mode !== "webhook" || result.cell.handlerMs !== post.handlerMs) return calibrated;
-      const handlerMs = duration("handler", calibrated.handlerMs ?? 0).meanMs;
-      return { ...calibrated, handlerMs: Math.max(0, handlerMs + post.overheadMs) };
+      return withMessageCost(calibrated, Math.max(0, post.overheadMs) / MESSAGES_PER_POST);
+    },
+  };
+}
+
+/**
+ * The messages of one webhook POST's service with a reply call: the POST, the bot's sendMessage,
+ * and the answers to both. What the calibration measures beyond the model is spread over them.
+ */
+export const MESSAGES_PER_POST = 4;
+
+/** `input` with every one-way message `extraMs` longer (the bot's and the fake API's handling of a real call). */
+export function withMessageCost(input: ModelInput, extraMs: number): ModelInput {
+  const network = input.network ?? {};
+  return {
+    ...input,
+    network: {
+      ...network,
+      upMs: (network.upMs ?? 0) + extraMs,
+      downMs: (network.downMs ?? 0) + extraMs,
     },
   };
 }
@@ -222,7 +236,7 @@ function postOverhead(
   return {
     overheadMs,
     handlerMs: result.cell.handlerMs,
-    note: `webhook POST service time: ${measuredMs.toFixed(2)} ms measured (${result.cell.name}: ${answeredPerSecond.toFixed(2)} answered/s), ${modelMs.toFixed(2)} ms in the model; the difference, ${overheadMs >= 0 ? "+" : ""}${overheadMs.toFixed(2)} ms, is added to the handler time of the webhook cells with a ${result.cell.handlerMs} ms handler that follow it`,
+    note: `webhook POST service time: ${measuredMs.toFixed(2)} ms measured (${result.cell.name}: ${answeredPerSecond.toFixed(2)} answered/s), ${modelMs.toFixed(2)} ms in the model; the difference, ${overheadMs >= 0 ? "+" : ""}${overheadMs.toFixed(2)} ms over its ${MESSAGES_PER_POST} messages, ${(Math.max(0, overheadMs) / MESSAGES_PER_POST).toFixed(2)} ms, is added to every message of the cells that follow it (the first calibration: also those before it)`,
   };
 }
 
