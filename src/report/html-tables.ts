@@ -13,6 +13,7 @@ import {
   formatRate,
   formatShare,
   formatUs,
+  trialLengthWords,
 } from "./figures.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { modeColor } from "./html-theme.ts";
@@ -203,8 +204,8 @@ export function scenarioFacts(report: Report): string {
     [
       "duration",
       s.maxUpdates === null
-        ? `${s.durationMs / 1000} s per trial`
-        : `${s.durationMs / 1000} s or ${s.maxUpdates} updates`,
+        ? `${trialLengthWords(s)} per trial`
+        : `${trialLengthWords(s)} or ${s.maxUpdates} updates`,
     ],
     ["trials", String(s.trials)],
     ["warm-up", `${s.warmupUpdates} updates`],
