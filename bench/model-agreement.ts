@@ -4,7 +4,9 @@
  * model, difference, the measurement's sampling uncertainty and whether it is within the target
  * (empty share within 2 percentage points or 2σ; mean delivery wait and p50 latency within 10% or
  * 2 ms, or 2σ where the cell's own noise is larger; throughput ceiling within 10%), then the share
- * within the targets. The measured reports are saved to results/<time>-model-grid/grid.json, which
+ * within the targets, per figure (2σ) and family-wise for the whole grid beside it (Šidák at 95%
+ * over the judged figures, fixed targets unchanged: model-agreement/family-wise.ts). The measured
+ * reports are saved to results/<time>-model-grid/grid.json, which
  * this script also reads back (or any report.json) to compare again without measuring.
  *
  *   npm run bench:model                                  # the grid (a few minutes on 2 cores)

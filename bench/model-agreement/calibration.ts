@@ -4,30 +4,30 @@
  * - the network's one-way delay on loopback: half the probe's API round trip (another Node
  *   process calling getMe on a fake API in this one: wake-up, scheduling and request handling on
  *   a busy machine), drawn per message; with a relay, the relay's own delay (its fixed part and
- *   its log-normal jitter, as the runner gives them), plus that half round trip, plus the relay's
- *   mean lateness in the cell's own trial (its delivery queue's punctuality, which the trial
- *   records);
+ *   its log-normal jitter, as the runner gives them), plus half of what the probe's round trip
+ *   through a relay of the same kind took beyond that relay's nominal round trip (the hops into
+ *   and out of the relay, its handling of each chunk, its timer lateness), plus the cell's own
+ *   relay's mean lateness (its delivery queue's punctuality, which the trial records) where it
+ *   was later than the probe's relay;
  * - the fake API's timer latency: this process's timer lateness;
  * - the bot's timer latency: the probe process's timer lateness;
- * - the time a webhook POST costs beyond what the model already has (the bot's and the fake API's
- *   request handling, which a trivial getMe does not show): a calibration cell (grid.ts
- *   `WEBHOOK_SERVICE_CALIBRATION`) runs one connection past saturation, so that its replies per
- *   second are one over the service time; the difference from the model's service time for that
- *   cell is added to the handler time of the webhook cells with the same handler (50 ms) that
- *   follow it, up to the next calibration cell (one runs right before each, as the load drifts).
+ * - what a real Bot API call costs the bot and the fake API beyond the probe's trivial getMe
+ *   (parsing and building updates and messages, the runner's listeners on the fake API's events):
+ *   a calibration cell (grid.ts `WEBHOOK_SERVICE_CALIBRATION`) runs one webhook connection past
+ *   saturation, so that its replies per second are one over a POST's service time; the difference
+ *   from the model's service time for that cell, spread over the service's
+ *   {@link MESSAGES_PER_POST} messages (the POST, the reply call, their answers), is added to every
+ *   one-way message of the cells that follow it, up to the next calibration cell (one runs right
+ *   before each webhook saturation cell, as the load drifts; the cells that run together before
+ *   the first take the first). A webhook cell with one connection then agrees with its ceiling by
+ *   construction: that ceiling is the quantity measured.
  * Nothing is fitted to a cell's figures: every value is a probe measurement from the cell's own
  * time window, and the calibration's notes print the medians and 90th percentiles.
  */
 import { createRng } from "../../src/generator/rng.ts";
-import {
-  type DurationSpec,
-  duration,
-  type ModelInput,
-  type NetworkInput,
-  predict,
-} from "../../src/model/index.ts";
+import { type DurationSpec, type ModelInput, type NetworkInput, predict } from "../../src/model/index.ts";
 import { JITTER_LOG_SIGMA, jitterFloorMs, networkWithRtt } from "../../src/network/index.ts";
-import type { ProbeSamples, TimedSample } from "./probe.ts";
+import { PROBE_RELAY_RTT_MS, type ProbeSamples, type TimedSample } from "./probe.ts";
 import { storedInput } from "./rows.ts";
 import type { GridResult } from "./run-grid.ts";
 
@@ -61,16 +61,42 @@ function quantile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** The loopback hop and, for a relayed cell, the relay's delay on top, as the model's network. */
-function calibratedNetwork(result: GridResult, hopMs: number[], seed: string): NetworkInput {
+/**
+ * What one message through a relay costs beyond the relay's nominal delay, from the probe's
+ * relayed round trips: half of each one's excess over the probe relay's nominal round trip, and
+ * that relay's mean lateness (already in those round trips).
+ */
+export interface RelayedHop {
+  excessMs: number[];
+  probeLatenessMs: number;
+}
+
+/**
+ * The loopback hop and, for a relayed cell, the relay's delay on top, as the model's network.
+ * A relayed message costs the probe's relayed hop where the probe measured one (`relayed`), else
+ * (grids saved before) the loopback hop plus the cell's relay lateness.
+ */
+export function calibratedNetwork(
+  result: GridResult,
+  hopMs: number[],
+  seed: string,
+  relayed: RelayedHop | null = null,
+): NetworkInput {
   const cell = result.cell;
   if (cell.rttMs === 0) return { upMs: 0, downMs: 0, jitterMs: empirical(hopMs) };
-  const relayLateMs = result.report.cells[0]?.trials[0]?.network.stats?.queue.meanLatenessMs ?? 0;
+  const cellLateMs = result.report.cells[0]?.trials[0]?.network.stats?.queue.meanLatenessMs ?? 0;
+  // The probe's relayed round trips include its own relay's lateness; the cell's relay may have
+  // been later than that (its queue carries more), and the difference is the cell's own.
+  const base = relayed === null || relayed.excessMs.length === 0 ? hopMs : relayed.excessMs;
+  const relayLateMs =
+    relayed === null || relayed.excessMs.length === 0
+      ? cellLateMs
+      : Math.max(0, cellLateMs - relayed.probeLatenessMs);
   const profile = networkWithRtt(cell.rttMs);
   const leg = profile.toTelegram;
   const scaleMs = -jitterFloorMs(leg.jitterMs);
   const rng = createRng(seed);
-  const draws = subsample(hopMs).map((hop) => {
+  const draws = subsample(base).map((hop) => {
     const z = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
     return hop + relayLateMs + (scaleMs === 0 ? 0 : scaleMs * Math.exp(JITTER_LOG_SIGMA * z));
   });
@@ -113,7 +139,19 @@ export function calibrationFor(results: readonly GridResult[], probe: ProbeSampl
       ),
       describe("fake API timer latency (harness timer lateness)", all(probe.harnessTimerLatenessMs)),
       describe("bot timer latency (probe process timer lateness)", all(probe.botTimerLatenessMs)),
-      "each cell takes the samples of its own run window; a relayed cell adds its relay's mean lateness per message",
+      ...((probe.relayedApiRoundTripMs ?? []).length === 0
+        ? []
+        : [
+            describe(
+              `a message through a relay beyond its delay (probe round trip through a ${probe.relayRttMs ?? PROBE_RELAY_RTT_MS} ms relay, less ${probe.relayRttMs ?? PROBE_RELAY_RTT_MS} ms, / 2)`,
+              all(probe.relayedApiRoundTripMs!).map(
+                (v) => (v - (probe.relayRttMs ?? PROBE_RELAY_RTT_MS)) / 2,
+              ),
+            ),
+          ]),
+      (probe.relayedApiRoundTripMs ?? []).length === 0
+        ? "each cell takes the samples of its own run window; a relayed cell adds its relay's mean lateness per message"
+        : "each cell takes the samples of its own run window; a relayed cell's messages cost the relayed hop (plus its own relay's lateness beyond the probe relay's)",
     ],
     apply: (input, result) => machine(input, result),
   };
@@ -124,9 +162,18 @@ export function calibrationFor(results: readonly GridResult[], probe: ProbeSampl
       toMs: Number.POSITIVE_INFINITY,
     };
     const hopMs = within(roundTrips, w.fromMs, w.toMs).map((v) => v / 2);
+    const relayed: RelayedHop | null =
+      (probe.relayedApiRoundTripMs ?? []).length === 0
+        ? null
+        : {
+            excessMs: within(probe.relayedApiRoundTripMs!, w.fromMs, w.toMs).map(
+              (v) => (v - (probe.relayRttMs ?? PROBE_RELAY_RTT_MS)) / 2,
+            ),
+            probeLatenessMs: probe.relayMeanLatenessMs ?? 0,
+          };
     return {
       ...input,
-      network: calibratedNetwork(result, hopMs, `calibration/${cell.name}`),
+      network: calibratedNetwork(result, hopMs, `calibration/${cell.name}`, relayed),
       serverTimerLatencyMs: empirical(within(probe.harnessTimerLatenessMs, w.fromMs, w.toMs)),
       botTimerLatencyMs: empirical(within(probe.botTimerLatenessMs, w.fromMs, w.toMs)),
     };
@@ -147,10 +194,26 @@ export function calibrationFor(results: readonly GridResult[], probe: ProbeSampl
     apply: (input, result) => {
       const calibrated = machine(input, result);
       const post = overheadFor(result);
-      // The service time was measured with the calibration cell's handler; other handlers differ.
-      if (result.cell.mode !== "webhook" || result.cell.handlerMs !== post.handlerMs) return calibrated;
-      const handlerMs = duration("handler", calibrated.handlerMs ?? 0).meanMs;
-      return { ...calibrated, handlerMs: Math.max(0, handlerMs + post.overheadMs) };
+      return withMessageCost(calibrated, Math.max(0, post.overheadMs) / MESSAGES_PER_POST);
+    },
+  };
+}
+
+/**
+ * The messages of one webhook POST's service with a reply call: the POST, the bot's sendMessage,
+ * and the answers to both. What the calibration measures beyond the model is spread over them.
+ */
+export const MESSAGES_PER_POST = 4;
+
+/** `input` with every one-way message `extraMs` longer (the bot's and the fake API's handling of a real call). */
+export function withMessageCost(input: ModelInput, extraMs: number): ModelInput {
+  const network = input.network ?? {};
+  return {
+    ...input,
+    network: {
+      ...network,
+      upMs: (network.upMs ?? 0) + extraMs,
+      downMs: (network.downMs ?? 0) + extraMs,
     },
   };
 }
@@ -173,7 +236,7 @@ function postOverhead(
   return {
     overheadMs,
     handlerMs: result.cell.handlerMs,
-    note: `webhook POST service time: ${measuredMs.toFixed(2)} ms measured (${result.cell.name}: ${answeredPerSecond.toFixed(2)} answered/s), ${modelMs.toFixed(2)} ms in the model; the difference, ${overheadMs >= 0 ? "+" : ""}${overheadMs.toFixed(2)} ms, is added to the handler time of the webhook cells with a ${result.cell.handlerMs} ms handler that follow it`,
+    note: `webhook POST service time: ${measuredMs.toFixed(2)} ms measured (${result.cell.name}: ${answeredPerSecond.toFixed(2)} answered/s), ${modelMs.toFixed(2)} ms in the model; the difference, ${overheadMs >= 0 ? "+" : ""}${overheadMs.toFixed(2)} ms over its ${MESSAGES_PER_POST} messages, ${(Math.max(0, overheadMs) / MESSAGES_PER_POST).toFixed(2)} ms, is added to every message of the cells that follow it (the first calibration: also those before it)`,
   };
 }
 

@@ -2,7 +2,9 @@
 /**
  * The machine probe's other process (bench/model-agreement/probe.ts starts it), a stand-in for a
  * bot: it calls getMe on a fake Bot API (TELEGRAM_API_ROOT, BOT_TOKEN) every 50 ms over a
- * keep-alive connection and times each round trip, and a timer loop measures how late this
+ * keep-alive connection and times each round trip, does the same through a network relay in front
+ * of that API when TELEGRAM_RELAYED_API_ROOT is set (as a relayed cell's bot reaches its fake
+ * API), and a timer loop measures how late this
  * process's timers fire (setTimeout of 1, 5, 20 and 50 ms, as a bot's pacing and handler sleeps
  * are). An HTTP server on 127.0.0.1 answers GET /ping at once (the other direction, as a webhook
  * POST) and GET /samples with everything so far as [epoch ms, ms] pairs. It prints its port on
@@ -17,21 +19,34 @@ const MAX_SAMPLES = 200_000;
 let samples = [];
 /** @type {Array<[number, number]>} */
 let apiRoundTrips = [];
-const api = new Pool(process.env.TELEGRAM_API_ROOT ?? "", { connections: 1, pipelining: 1 });
-const callApi = async () => {
+/** @type {Array<[number, number]>} */
+let relayedRoundTrips = [];
+/**
+ * getMe every 50 ms on one keep-alive connection to `root`, each round trip pushed to `take()`.
+ * @param {string} root
+ * @param {() => Array<[number, number]>} take
+ */
+const callApi = async (root, take) => {
+  const api = new Pool(root, { connections: 1, pipelining: 1 });
+  // The first call opens the connection (through a relay: its handshake); it is not a sample.
+  let first = true;
   for (;;) {
     const startedMs = performance.now();
     try {
       const response = await api.request({ path: `/bot${process.env.BOT_TOKEN}/getMe`, method: "POST" });
       await response.body.text();
-      if (apiRoundTrips.length < MAX_SAMPLES) apiRoundTrips.push([Date.now(), performance.now() - startedMs]);
+      const out = take();
+      if (!first && out.length < MAX_SAMPLES) out.push([Date.now(), performance.now() - startedMs]);
+      first = false;
     } catch {
       // the API is gone: the probe is stopping
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 };
-void callApi();
+void callApi(process.env.TELEGRAM_API_ROOT ?? "", () => apiRoundTrips);
+const relayedRoot = process.env.TELEGRAM_RELAYED_API_ROOT;
+if (relayedRoot !== undefined && relayedRoot !== "") void callApi(relayedRoot, () => relayedRoundTrips);
 let next = 0;
 const tick = () => {
   const delayMs = DELAYS_MS[next++ % DELAYS_MS.length] ?? 1;
@@ -46,9 +61,10 @@ tick();
 const server = createServer((req, res) => {
   if (req.url === "/ping") return void res.writeHead(200, { "content-type": "text/plain" }).end("ok");
   if (req.url === "/samples") {
-    const body = JSON.stringify({ timers: samples, apiRoundTrips });
+    const body = JSON.stringify({ timers: samples, apiRoundTrips, relayedRoundTrips });
     samples = [];
     apiRoundTrips = [];
+    relayedRoundTrips = [];
     return void res.writeHead(200, { "content-type": "application/json" }).end(body);
   }
   res.writeHead(404).end();

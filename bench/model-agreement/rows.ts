@@ -47,6 +47,8 @@ export interface AgreementRow {
   within: boolean | null;
   /** `target`: within the fixed allowance (2 pp, 10% or 2 ms); `2σ`: only within twice the sampling error. */
   by: "target" | "2σ" | null;
+  /** The target it was judged against (null for figures without one), for the family-wise reading (family-wise.ts). */
+  target: AgreementTarget | null;
 }
 
 /** A cell the model could not be compared with, and why. */
@@ -123,6 +125,7 @@ function row(cell: string, trial: number, spec: RowSpec): AgreementRow | null {
     standardError: spec.standardError,
     within,
     by: within === true ? (byTarget ? "target" : "2σ") : null,
+    target,
   };
 }
 

@@ -1,6 +1,6 @@
 import autocannon from "autocannon";
-import { ReplyMatcher } from "../metrics/reply-matcher.ts";
 import { type BotSession, sleep } from "./bot-session.ts";
+import { ClosedLoopReplies } from "./closed-loop-replies.ts";
 import { webhookBodies } from "./webhook-bodies.ts";
 
 /** What one closed-loop autocannon run against a bot's webhook measured. */
@@ -20,14 +20,27 @@ export interface ClosedLoopResult {
   repliesPerSecond: number;
   /** Updates acknowledged (2xx) but never answered by the end of the drain. */
   unanswered: number;
+  /** Bot messages that answered no POSTed update, and second answers to one. */
+  unmatchedReplies: number;
+  duplicateReplies: number;
   /** autocannon's latency of the webhook POST, whole ms (its histogram's resolution). */
   latencyMs: { p50: number; p99: number; max: number; mean: number };
 }
 
+/** The Buffer an autocannon client writes for its current request (autocannon's Client#getRequestBuffer). */
+function requestBufferOf(client: autocannon.Client): Buffer {
+  const get = (client as unknown as { getRequestBuffer?: () => unknown }).getRequestBuffer;
+  const buffer = typeof get === "function" ? get.call(client) : undefined;
+  if (!Buffer.isBuffer(buffer))
+    throw new Error("autocannon's client has no request buffer to write updates into");
+  return buffer;
+}
+
 /**
  * Drives the bot's webhook endpoint with autocannon, closed loop (each connection sends its next
- * POST when the previous one is answered): every request a different update, the secret header
- * set. The fake API receives the bot's replies, which are matched to the POSTed updates by their
+ * POST when the previous one is answered): every request a different update (written in place
+ * into each connection's request buffer, src/capacity/webhook-bodies.ts), the secret header set.
+ * The fake API receives the bot's replies, which are matched to the POSTed updates by their
  * correlation tokens, so "sustained" counts replies, not 200s.
  */
 export async function runClosedLoop(
@@ -44,8 +57,25 @@ export async function runClosedLoop(
   const url = session.api.control.webhookInfo(session.token).url;
   if (url === "") throw new Error(`${session.bot.label} registered no webhook`);
   const secret = session.env.WEBHOOK_SECRET ?? "";
-  const matcher = new ReplyMatcher();
-  const next = webhookBodies(options.users, options.seed);
+  const bodies = webhookBodies(options.users, options.seed);
+  const replies = new ClosedLoopReplies(bodies.seqOfMessageId);
+  let nextSeq = 0;
+  let clients = 0;
+  const setupClient = (client: autocannon.Client) => {
+    const slot = bodies.slot(clients++);
+    client.setBody(slot.template);
+    const buffer = requestBufferOf(client);
+    const bodyOffset = buffer.length - slot.template.length;
+    if (bodyOffset <= 0 || !buffer.subarray(bodyOffset).equals(slot.template))
+      throw new Error("autocannon's client does not keep the request buffer tgbench writes updates into");
+    // autocannon emits "request" on the client right before it writes this buffer; with one
+    // request in flight per connection the last write has left by then.
+    (client as unknown as NodeJS.EventEmitter).on("request", () => {
+      const seq = nextSeq++;
+      slot.write(buffer, bodyOffset, seq);
+      replies.issued(seq, slot.chatId);
+    });
+  };
   let lastReplyAtMs: number | null = null;
   const onMessage = (e: {
     botId: number;
@@ -53,17 +83,8 @@ export async function runClosedLoop(
     atMs: number;
   }) => {
     if (e.botId !== session.botId) return;
-    const outcome = matcher.onBotMessage({
-      chatId: e.message.chat.id,
-      ...(e.message.text === undefined ? {} : { text: e.message.text }),
-      ...(e.message.reply_to_message === undefined
-        ? {}
-        : { replyToMessageId: e.message.reply_to_message.message_id }),
-      atMs: e.atMs,
-    });
-    if (outcome.kind === "matched") {
+    if (replies.onReply(e.message.chat.id, e.message.text, e.message.reply_to_message?.message_id))
       lastReplyAtMs = e.atMs;
-    }
   };
   session.api.events.on("message", onMessage);
   const startMs = performance.now();
@@ -77,16 +98,8 @@ export async function runClosedLoop(
           connections: options.connections,
           duration: options.durationMs / 1000,
           headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
-          requests: [
-            {
-              setupRequest: (request) => {
-                const body = next();
-                matcher.track(body.tracked);
-                matcher.delivered(body.tracked.updateId, performance.now());
-                return { ...request, body: body.body };
-              },
-            },
-          ],
+          pipelining: 1,
+          setupClient,
         },
         (error, result) => (error ? reject(error) : resolve(result)),
       );
@@ -100,14 +113,14 @@ export async function runClosedLoop(
     // that were acknowledged, within the drain timeout.
     const deadline = performance.now() + options.drainTimeoutMs;
     while (
-      matcher.answeredCount < responses2xx &&
+      replies.answeredCount < responses2xx &&
       performance.now() < deadline &&
       !options.signal.aborted &&
       session.bot.running
     ) {
       await sleep(20);
     }
-    const replies = matcher.answeredCount;
+    const answered = replies.answeredCount;
     const spanMs = Math.max(runMs, lastReplyAtMs === null ? 0 : lastReplyAtMs - startMs);
     return {
       kind: "closed-loop",
@@ -119,9 +132,11 @@ export async function runClosedLoop(
       errors: result.errors,
       timeouts: result.timeouts,
       requestsPerSecond: (result.requests.total * 1000) / runMs,
-      replies,
-      repliesPerSecond: (replies * 1000) / spanMs,
-      unanswered: Math.max(0, responses2xx - replies),
+      replies: answered,
+      repliesPerSecond: (answered * 1000) / spanMs,
+      unanswered: Math.max(0, responses2xx - answered),
+      unmatchedReplies: replies.unmatched,
+      duplicateReplies: replies.duplicates,
       latencyMs: {
         p50: result.latency.p50,
         p99: result.latency.p99,

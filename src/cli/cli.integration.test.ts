@@ -114,6 +114,9 @@ describe("Ctrl-C during a run", () => {
         "20",
         "--duration",
         "30",
+        // The default scenario measures loopback and continent: one cell.
+        "--network",
+        "loopback",
         "--results-dir",
         resultsDir,
         "--no-calibrate",
@@ -151,8 +154,11 @@ describe("help", () => {
     assert.equal(run.code, 0, run.stderr);
     for (const line of run.stdout.split("\n")) assert.ok(line.length <= 110, `too long: ${line}`);
     assert.match(run.stdout, /--scenario .*\[default: "default"\]/s);
-    assert.match(run.stdout, /--duration .*\[default: [\d.]+ s\]/s);
-    assert.match(run.stdout, /--rate .*\[default: [\d./s, ]+\]/s);
+    assert.match(
+      run.stdout,
+      /--duration .*\[default: sized to each rate: \d+ updates, [\d.]+ s to [\d.]+ s\]/s,
+    );
+    assert.match(run.stdout, /--rate .*\[default: [\d./smin, ]+\]/s);
     assert.match(run.stdout, /Examples:\n\s+tgbench run\s+what `npm run bench` runs/);
     // Every word of a description is whole: the words of one description, rejoined, are in the text.
     const words = run.stdout.replace(/\s+/g, " ");

@@ -49,6 +49,29 @@ describe("progress display", () => {
     assert.match(d.text(), /^\[2\/4 · 0:10 elapsed · ~0:30 left\] aiogram/m);
   });
 
+  test("cells that ran together: the estimate uses the cells that ran alone, and trials name their cell", () => {
+    const d = display();
+    const other: Cell = { ...cell, mode: "webhook" };
+    d.progress.print({ type: "cell-start", cell, index: 0, total: 4 });
+    d.progress.print({ type: "cell-start", cell: other, index: 1, total: 4 });
+    d.advance(60_000);
+    const kept = fixtureTrial("long-polling", 20, { generated: 80 });
+    d.progress.print({ type: "trial-end", cell, trial: 1, result: kept, failures: [] });
+    d.progress.print({ type: "cell-end", cell, index: 0, total: 4, result: undefined as never });
+    d.progress.print({ type: "cell-end", cell: other, index: 1, total: 4, result: undefined as never });
+    d.progress.print({ type: "cell-start", cell, index: 2, total: 4 });
+    assert.match(
+      d.text(),
+      /^\[3\/4 · 1:00 elapsed · ~2:00 left\]/m,
+      "no cell ran alone yet: every cell's mean",
+    );
+    assert.match(d.text(), /^ {4}aiogram · long-polling · 20\/s: trial 1: 80\/80 answered/m);
+    d.advance(5_000);
+    d.progress.print({ type: "cell-end", cell, index: 2, total: 4, result: undefined as never });
+    d.progress.print({ type: "cell-start", cell, index: 3, total: 4 });
+    assert.match(d.text(), /^\[4\/4 · 1:05 elapsed · ~0:05 left\]/m, "the cell that ran alone: 5 s");
+  });
+
   test("a trial that answered everything late says it did not keep up, not ok", () => {
     const d = display();
     const behind = fixtureTrial("long-polling", 20, { generated: 590, answered: 500 });

@@ -24,6 +24,10 @@ export class ProgressDisplay {
   readonly #now: NowMs;
   #startMs: number | null = null;
   #cellsDone = 0;
+  /** The running cells, by index: when each started, and whether another ran beside it. */
+  readonly #running = new Map<number, { startMs: number; overlapped: boolean }>();
+  /** Cells' start-to-end times, summed: every cell's, and those of cells that ran alone. */
+  readonly #timed = { all: { ms: 0, cells: 0 }, alone: { ms: 0, cells: 0 } };
 
   constructor(out: NodeJS.WritableStream = process.stderr, now: NowMs = () => performance.now()) {
     this.#out = out;
@@ -34,10 +38,12 @@ export class ProgressDisplay {
   #position(index: number, total: number): string {
     this.#startMs ??= this.#now();
     const elapsedMs = this.#now() - this.#startMs;
+    // The mean time a cell took, start to end: of the cells that ran alone once there are any
+    // (cells that run together, first, each take longer than their share of the run).
+    const { all, alone } = this.#timed;
+    const mean = alone.cells > 0 ? alone : all;
     const left =
-      this.#cellsDone === 0
-        ? ""
-        : ` · ~${formatClock((elapsedMs / this.#cellsDone) * (total - this.#cellsDone))} left`;
+      mean.cells === 0 ? "" : ` · ~${formatClock((mean.ms / mean.cells) * (total - this.#cellsDone))} left`;
     return `[${index + 1}/${total} · ${formatClock(elapsedMs)} elapsed${left}]`;
   }
 
@@ -59,6 +65,8 @@ export class ProgressDisplay {
     switch (event.type) {
       case "cell-start":
         out.write(`${this.#position(event.index, event.total)} ${name(event.cell)} …\n`);
+        for (const other of this.#running.values()) other.overlapped = true;
+        this.#running.set(event.index, { startMs: this.#now(), overlapped: this.#running.size > 0 });
         break;
       case "cell-skipped":
         out.write(
@@ -66,9 +74,21 @@ export class ProgressDisplay {
         );
         this.#cellsDone++;
         break;
-      case "cell-end":
+      case "cell-end": {
         this.#cellsDone++;
+        const started = this.#running.get(event.index);
+        this.#running.delete(event.index);
+        if (started !== undefined) {
+          const ms = this.#now() - started.startMs;
+          this.#timed.all.ms += ms;
+          this.#timed.all.cells++;
+          if (!started.overlapped) {
+            this.#timed.alone.ms += ms;
+            this.#timed.alone.cells++;
+          }
+        }
         break;
+      }
       case "trial-progress":
         // A live line on a terminal, overwritten each second; nothing in logs.
         if (tty) {
@@ -97,8 +117,9 @@ export class ProgressDisplay {
               : behind === null
                 ? "kept up"
                 : `did not keep up (${behind})`;
+        const other = this.#running.size > 1 ? `${name(event.cell)}: ` : "";
         out.write(
-          `    trial ${event.trial}: ${formatCount(r.ledger.answered, 0)}/${formatCount(r.ledger.generated, 0)} answered, ` +
+          `    ${other}trial ${event.trial}: ${formatCount(r.ledger.answered, 0)}/${formatCount(r.ledger.generated, 0)} answered, ` +
             `${formatCount(r.matching.unmatched, 0)} unmatched, ${formatCount(r.matching.duplicates, 0)} duplicate replies, ` +
             (r.latency.endToEnd.count === 0
               ? "no latency, "

@@ -32,7 +32,7 @@ describe("tgbench report", () => {
     assert.equal(readFileSync(join(out, "report.json"), "utf8"), readFileSync(source, "utf8"));
     assert.match(
       readFileSync(join(out, "report.md"), "utf8"),
-      /^# tgbench: default\n\n\*\*Polling or webhook\? The answer per bot:\*\*\n\n- reference: at 1 update\/s/,
+      /^# tgbench: default\n\n\*\*Polling or webhook\? What switching to webhook changes, per bot:\*\*\n\n- \*\*reference, long polling → webhook:\*\*\n {2}- loopback: at 1 update\/s/,
     );
   });
 

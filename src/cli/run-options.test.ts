@@ -35,8 +35,20 @@ describe("tgbench run's options", () => {
       bots: [],
       description: "",
       botCommands: ["mine=node bot.mjs"],
+      excludeCells: [],
     });
     assert.deepEqual(parse(["--bot", "grammy", "--bot-command", "mine=node bot.mjs"]).bots, ["grammy"]);
+  });
+
+  test("flags that name bots, modes or networks drop the scenario's excluded cells; others keep them", () => {
+    const excluded = { excludeCells: [{ bots: ["aiogram"], modes: ["short-polling" as const] }] };
+    registerScenarios({ excluding: { ...DEFAULT, name: "excluding", ...excluded } });
+    const named = (...argv: string[]) => parse(["--scenario", "excluding", ...argv]).excludeCells;
+    assert.deepEqual(named(), excluded.excludeCells);
+    assert.deepEqual(named("--rate", "5"), excluded.excludeCells);
+    assert.deepEqual(named("--bot", "aiogram"), []);
+    assert.deepEqual(named("--mode", "short-polling"), []);
+    assert.deepEqual(named("--network", "continent"), []);
   });
 
   test("--quick shortens the same sweep", () => {

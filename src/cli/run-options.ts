@@ -22,7 +22,15 @@ function shown(option: keyof ScenarioOptions, format: (v: never) => string = Str
 
 const ms = (v: number) => `${v} ms`;
 const seconds = (v: number) => `${v / 1000} s`;
-const rates = (v: number) => `${v}/s`;
+const rates = (v: number) => (v < 1 ? `${Number((v * 60).toFixed(2))}/min` : `${v}/s`);
+
+/** `--duration`'s default as help shows it: the default scenario's per-rate rule, else its duration. */
+function shownDuration(): string {
+  const named = NAMED_SCENARIOS[DEFAULT_SCENARIO];
+  const rule = named?.durationMs === undefined ? named?.cellDuration : undefined;
+  if (rule === undefined) return shown("durationMs", seconds);
+  return `sized to each rate: ${rule.updatesPerCell} updates, ${seconds(rule.minMs)} to ${seconds(rule.maxMs)}`;
+}
 
 /** The options of `tgbench run`; every scenario option is also a flag. */
 export function runOptions<T>(y: Argv<T>) {
@@ -74,8 +82,8 @@ export function runOptions<T>(y: Argv<T>) {
     .option("duration", {
       type: "string",
       coerce: secondsFlag("duration", SCENARIO_LIMITS.maxDurationMs / 1000),
-      describe: "Measured seconds per trial",
-      defaultDescription: shown("durationMs", seconds),
+      describe: "Measured seconds per trial, the same for every cell",
+      defaultDescription: shownDuration(),
     })
     .option("max-updates", {
       ...n("max-updates", "updates"),
@@ -218,7 +226,8 @@ const FLAG_TO_OPTION: ReadonlyArray<
 /**
  * Command-line flags → scenario options (flags win over `--quick`, which wins over the named
  * scenario, `default` when none is named). `--bot-command` without `--bot` replaces the scenario's
- * built-in bots.
+ * built-in bots. `--duration` (and `--quick`'s) is every cell's: it replaces a scenario's
+ * per-rate rule (resolveScenario).
  */
 export function scenarioOptionsFrom(
   args: RunArgs,
@@ -236,5 +245,9 @@ export function scenarioOptionsFrom(
   // The network flags replace the named scenario's network options one by one.
   const network = networkOptionsFrom(args as Record<string, unknown>);
   if (network !== undefined) flags.network = { ...named?.network, ...network };
+  // Flags that name the bots, modes or networks ask for exactly those cells: the scenario's
+  // exclusions (cells it leaves out to keep its own sweep short) no longer apply.
+  if (["bots", "botCommands", "modes", "network"].some((option) => flags[option] !== undefined))
+    flags.excludeCells = [];
   return { ...named, ...(args.quick ? quickOverrides : {}), ...replaced, ...(flags as ScenarioOptions) };
 }

@@ -40,13 +40,15 @@ describe("tgbench saturate", () => {
     // Requests in flight when autocannon stops still get replies it does not count (its #462).
     assert.ok(closed.replies >= closed.responses2xx, `${closed.replies} replies, ${closed.responses2xx} 2xx`);
     assert.equal(closed.unanswered, 0);
-    assert.deepEqual(
-      result.openLoop.map((s) => s.offeredPerSecond),
-      [50, 100].slice(0, result.openLoop.length),
-    );
-    assert.ok(result.openLoop.length >= 1);
-    if (result.knee.atPerSecond === null) assert.match(stdout, /No knee found/);
-    else assert.ok(result.knee.reason !== null);
+    assert.equal(closed.unmatchedReplies, 0);
+    assert.equal(closed.duplicateReplies, 0);
+    // --duration 300 needs 100 updates/s for a step's 30 updates, and --max-rate caps it there.
+    assert.deepEqual(result.openLoop.plannedPerSecond, [100]);
+    assert.ok(result.openLoop.steps.length >= 1 && result.openLoop.steps.length <= 2);
+    for (const s of result.openLoop.steps) assert.equal(s.targetPerSecond, 100);
+    assert.equal(result.openLoop.marks.length, result.openLoop.steps.length);
+    assert.ok(["knee", "harness-ceiling", "max-rate"].includes(result.knee.end.kind), result.knee.end.kind);
+    assert.match(stdout, /\| \| closed loop \| open loop \|/);
     assert.match(stdout, /closed loop/i);
     assert.match(stdout, /open loop/i);
   });
@@ -72,6 +74,17 @@ describe("tgbench saturate", () => {
     if (drain.kind !== "drain") return;
     assert.equal(drain.prefilled, 40);
     assert.equal(drain.replies, 40);
+  });
+
+  test("a mode the bot does not have is refused in one line before anything starts", async (t) => {
+    const run = await runProcess(t, process.execPath, [
+      BIN,
+      "saturate",
+      ...["--bot", "telegraf", "--mode", "short-polling"],
+    ]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^tgbench: telegraf cannot short-poll: [^\n]+\n$/);
+    assert.doesNotMatch(run.stderr, /closed loop/);
   });
 
   test("a bad value is a one-line usage error", async (t) => {

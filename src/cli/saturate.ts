@@ -1,12 +1,13 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
-import { SATURATE_DEFAULTS } from "../capacity/defaults.ts";
+import { SATURATE_DEFAULTS, SATURATE_LIMITS } from "../capacity/defaults.ts";
 import { renderSaturateMarkdown } from "../capacity/markdown.ts";
 import { resolveSaturateOptions, SaturateOptionError } from "../capacity/options.ts";
 import { type SaturateEvent, saturate } from "../capacity/saturate.ts";
+import { saturateScenario } from "../capacity/scenario.ts";
 import { runDirectory } from "../report/writer.ts";
-import { type ResolvedScenario, resolveScenario, ScenarioError } from "../runner/scenario.ts";
+import { type ResolvedScenario, ScenarioError } from "../runner/scenario.ts";
 import { UsageError } from "./usage-error.ts";
 import { TOOL_VERSION } from "./version.ts";
 
@@ -16,7 +17,7 @@ interface SaturateArgs {
   mode: string;
   "handler-delay-ms": number;
   duration: number;
-  "max-rate": number;
+  "max-rate"?: number;
   connections: number;
   prefill: number;
   "results-dir": string;
@@ -50,8 +51,7 @@ export const saturateCommand: CommandModule = {
       })
       .option("max-rate", {
         type: "number",
-        default: SATURATE_DEFAULTS.maxRatePerSecond,
-        describe: "Highest offered rate of the open loop (updates/s)",
+        describe: `Highest offered rate of the open loop, updates/s (default: ${Math.max(...SATURATE_DEFAULTS.stepFractions)} × the closed-loop capacity, at most ${SATURATE_LIMITS.maxRatePerSecond})`,
       })
       .option("connections", {
         type: "number",
@@ -71,28 +71,19 @@ export const saturateCommand: CommandModule = {
     try {
       options = resolveSaturateOptions({
         durationMs: args.duration,
-        maxRatePerSecond: args["max-rate"],
+        ...(args["max-rate"] === undefined ? {} : { maxRatePerSecond: args["max-rate"] }),
         connections: args.connections,
         prefillUpdates: args.prefill,
       });
-      scenario = resolveScenario({
-        name: "saturate",
-        ...(args["bot-command"] === undefined
-          ? { bots: [args.bot ?? SATURATE_DEFAULTS.bot] }
-          : { botCommands: [args["bot-command"]] }),
-        modes: [args.mode],
-        arrival: "constant",
-        durationMs: options.durationMs,
-        handlerDelayMs: args["handler-delay-ms"],
-        warmupUpdates: 20,
-        trials: 1,
-        // Replies must reach the fake API as calls: a reply in the webhook answer would go to autocannon.
-        webhookReply: false,
-        users: options.users,
-        groups: 0,
-        mix: { text: 1 },
-        drainTimeoutMs: options.drainTimeoutMs,
-      });
+      scenario = saturateScenario(
+        {
+          ...(args.bot === undefined ? {} : { bot: args.bot }),
+          ...(args["bot-command"] === undefined ? {} : { botCommand: args["bot-command"] }),
+          mode: args.mode,
+          handlerDelayMs: args["handler-delay-ms"],
+        },
+        options,
+      );
     } catch (error: unknown) {
       if (error instanceof ScenarioError || error instanceof SaturateOptionError)
         throw new UsageError(error.message);
@@ -131,9 +122,11 @@ export const saturateCommand: CommandModule = {
 function print(event: SaturateEvent): void {
   if (event.type === "phase") process.stderr.write(`${event.message}\n`);
   else if (event.type === "closed-loop")
-    process.stderr.write(`closed loop: ${event.result.repliesPerSecond.toFixed(1)} replies/s\n`);
-  else
+    process.stderr.write(`closed loop: ${event.result.repliesPerSecond.toFixed(1)} replies/s (capacity)\n`);
+  else {
+    const s = event.step;
     process.stderr.write(
-      `open loop ${event.step.offeredPerSecond?.toFixed(0)}/s: kept up ${event.step.keptUp ? "yes" : "no"}, p50 ${event.step.p50Us === null ? "–" : (event.step.p50Us / 1000).toFixed(2)} ms\n`,
+      `open loop ${s.targetPerSecond}/s: offered ${s.offeredPerSecond.toFixed(0)}/s, kept up ${s.keptUp ? "yes" : "no"}, p50 ${s.p50Us === null ? "–" : (s.p50Us / 1000).toFixed(2)} ms${s.harnessBound ? ", harness-bound" : ""}\n`,
     );
+  }
 }

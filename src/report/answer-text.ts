@@ -11,35 +11,87 @@ import type { PendingTest, TestFamily } from "./significance.ts";
 
 const SAME = "about the same (within noise)";
 
-/** `aiogram: at 1 update/min (loopback), long polling makes ~212 requests/hour (model) and webhook ~120 (model); …` */
+/** One bot's answer in words: a heading, then one line per network distance. */
+export interface BotLines {
+  /** `aiogram (aiogram), long polling → webhook` */
+  heading: string;
+  /** One line per network, nearest first: `at 1 update/min, ~451 → ~120 requests/hour (model), …` */
+  networks: Array<{ network: string; text: string }>;
+}
+
+/**
+ * `aiogram (aiogram), long polling → webhook: loopback: at 1 update/min, ~451 → ~120
+ * requests/hour (model), …; continent (60 ms RTT): …` — {@link botLines} on one line.
+ */
 export function botLine(answer: BotAnswer, family: TestFamily): string {
   if (answer.findings.length === 0) return `${answer.bot}: nothing was measured.`;
-  const clauses = answer.findings.map((f) => findingText(f, family));
+  const lines = botLines(answer, family);
+  return `${lines.heading}: ${lines.networks.map((n) => `${n.network}: ${n.text}`).join("; ")}.`;
+}
+
+/**
+ * What switching from the bot's polling mode to webhook changes, per network distance and rate.
+ * Each clause takes its figures from one {@link Finding} (one bot, rate and network).
+ */
+export function botLines(answer: BotAnswer, family: TestFamily): BotLines {
   const name =
     answer.framework !== "" && answer.framework !== answer.bot
       ? `${answer.bot} (${answer.framework})`
       : answer.bot;
-  return `${name}: ${clauses.join("; ")}.`;
+  const pair = commonPair(answer.findings);
+  const heading = pair.length === 2 ? `${name}, ${pairWords(pair)}` : name;
+  const byNetwork = new Map<string, Finding[]>();
+  for (const f of answer.findings) {
+    const key = networkWords(f.network);
+    byNetwork.set(key, [...(byNetwork.get(key) ?? []), f]);
+  }
+  const networks = [...byNetwork].map(([network, findings]) => ({
+    network,
+    text: findings.map((f) => findingText(f, family, pair)).join("; "),
+  }));
+  return { heading, networks };
 }
 
-function findingText(f: Finding, family: TestFamily): string {
-  const where = `at ${rateWords(f.ratePerSecond)} (${networkWords(f.network)})`;
+/** The pair of modes most of a bot's findings compare (the heading names it once). */
+function commonPair(findings: readonly Finding[]): ModeName[] {
+  const counts = new Map<string, { pair: ModeName[]; n: number }>();
+  for (const f of findings) {
+    const key = f.modes.join(">");
+    counts.set(key, { pair: f.modes, n: (counts.get(key)?.n ?? 0) + 1 });
+  }
+  return [...counts.values()].sort((a, b) => b.n - a.n)[0]?.pair ?? [];
+}
+
+const pairWords = (pair: readonly ModeName[]) => `${modeWords(pair[0]!)} → ${modeWords(pair[1]!)}`;
+
+function findingText(f: Finding, family: TestFamily, pair: readonly ModeName[]): string {
+  const same = f.modes.length === pair.length && f.modes.every((m, i) => m === pair[i]);
+  const where = `at ${rateWords(f.ratePerSecond)}${same || f.modes.length < 2 ? "" : ` (${pairWords(f.modes)})`}`;
   const parts = [requestsText(f, family), latencyText(f, family), ...f.fellBehind.map(behindText)];
   return `${where}, ${parts.filter((p) => p !== "").join(", ")}`;
 }
 
 function requestsText(f: Finding, family: TestFamily): string {
-  const figure = (m: ModeName) => {
-    const r = f.requestsPerHour[m];
-    if (r === undefined || r.value === null) return "– requests/hour";
-    return `~${formatCount(r.value, 0)}${r.source === "model" ? " (model)" : ""}`;
-  };
   const [a, b] = f.modes;
   if (a === undefined) return "";
-  if (b === undefined) return `only ${modeWords(a)} ran: ${figure(a)} requests/hour`;
-  const text = `${modeWords(a)} makes ${figure(a)} requests/hour and ${modeWords(b)} ${figure(b)}`;
-  const verdict = testWords(f.requestsTest, family);
-  return verdict === null ? text : `${text}, ${verdict}`;
+  const value = (m: ModeName) => {
+    const r = f.requestsPerHour[m];
+    return r === undefined || r.value === null ? "–" : `~${formatCount(r.value, 0)}`;
+  };
+  const model = (m: ModeName) => f.requestsPerHour[m]?.source === "model";
+  if (b === undefined)
+    return `only ${modeWords(a)} ran: ${value(a)}${model(a) ? " (model)" : ""} requests/hour`;
+  if (model(a) || model(b)) {
+    const both = model(a) && model(b);
+    const mark = (m: ModeName) => (!both && model(m) ? " (model)" : "");
+    return `${value(a)}${mark(a)} → ${value(b)}${mark(b)} requests/hour${both ? " (model)" : ""}`;
+  }
+  const text = `${value(a)} → ${value(b)} requests/hour`;
+  const test = f.requestsTest;
+  if (test === null) return text;
+  if (!family.significant(test)) return `${text}, ${SAME}`;
+  const [ra, rb] = [f.requestsPerHour[a]!.value!, f.requestsPerHour[b]!.value!];
+  return `${text} (${formatRatio(Math.max(ra, rb) / Math.min(ra, rb))} ${rb > ra ? "more" : "fewer"}, significant)`;
 }
 
 function latencyText(f: Finding, family: TestFamily): string {
@@ -52,28 +104,20 @@ function latencyText(f: Finding, family: TestFamily): string {
   const pb = f.p50Us[b] ?? null;
   if (pa === null || pb === null || f.latencyTest === null) {
     const model = [f.modelP50Us[a], f.modelP50Us[b]];
+    const counts = `${f.updates[a] ?? 0} and ${f.updates[b] ?? 0} updates`;
     // On loopback the model has no network to add: its latency would be ~0 and say nothing.
-    const modelText =
-      model[0] == null || model[1] == null || f.network.rttMs === 0
-        ? ""
-        : `; the model says p50 ${formatUs(model[0])} vs ${formatUs(model[1])}`;
-    return `too few updates for a latency percentile (${f.updates[a] ?? 0} and ${f.updates[b] ?? 0}${modelText})`;
+    if (model[0] == null || model[1] == null || f.network.rttMs === 0)
+      return `too few updates for a latency percentile (${counts})`;
+    return `p50 ${formatUs(model[0])} → ${formatUs(model[1])} (model: ${counts} measured)`;
   }
-  if (!family.significant(f.latencyTest)) {
-    return `both answer in ${formatUs(pa)} vs ${formatUs(pb)} p50, ${SAME}`;
-  }
-  const [better, worse, bv, wv] = pa < pb ? [a, b, pa, pb] : [b, a, pb, pa];
-  return `${modeWords(better)} answers ${formatRatio(wv / bv)} faster than ${modeWords(worse)} (p50 ${formatUs(bv)} vs ${formatUs(wv)}, significant)`;
+  const text = `p50 ${formatUs(pa)} → ${formatUs(pb)}`;
+  if (!family.significant(f.latencyTest)) return `${text}, ${SAME}`;
+  const ratio = formatRatio(Math.max(pa, pb) / Math.min(pa, pb));
+  return `${text} (${ratio} ${pb < pa ? "faster" : "slower"}, significant)`;
 }
 
 function behindText(b: Finding["fellBehind"][number]): string {
   return `${modeWords(b.mode)} did not keep up (${b.why}: ${b.ceiling.explanation})`;
-}
-
-/** `significant` or `about the same (within noise)`; null without a test. */
-function testWords(test: PendingTest | null, family: TestFamily): string | null {
-  if (test === null) return null;
-  return family.significant(test) ? "significant" : SAME;
 }
 
 /**
@@ -92,11 +136,12 @@ export function ruleText(answer: Answer): string {
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   const sentences = [...groups.values()].map((group) => groupSentence(group, answer.family));
-  const behind = new Map<string, string>();
+  // Each ceiling a mode hit, once (a framework that handles one update at a time has its own).
+  const behind = new Set<string>();
   for (const f of answer.bots.flatMap((b) => b.findings)) {
-    for (const b of f.fellBehind) behind.set(b.mode, b.ceiling.explanation);
+    for (const b of f.fellBehind) behind.add(b.ceiling.explanation);
   }
-  const ceilings = [...behind.values()].map((e) => `${e.charAt(0).toUpperCase()}${e.slice(1)}.`);
+  const ceilings = behind.size === 0 ? [] : [`Where a mode did not keep up: ${[...behind].join("; ")}.`];
   return [...sentences, ...ceilings].join(" ");
 }
 

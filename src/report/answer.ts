@@ -67,7 +67,11 @@ export interface Answer {
 /** Computes the answer of a report. Pure. */
 export function computeAnswer(report: Report): Answer {
   const family = new TestFamily();
-  const measured = report.cells.map(summarizeCell).filter((s) => s.status === "measured");
+  // A cell whose trials ran but where nothing arrived (an idle rate) is part of the answer too:
+  // its figures are the model's, marked so.
+  const measured = report.cells
+    .map(summarizeCell)
+    .filter((s) => s.status === "measured" || s.status === "no-data");
   const bots = [...new Set(report.cells.map((c) => c.bot))];
   const answers = bots.map((bot): BotAnswer => {
     const own = measured.filter((s) => s.cell.bot === bot);
@@ -124,7 +128,11 @@ function finding(report: Report, family: TestFamily, cells: readonly CellSummary
   for (const mode of modes) {
     const s = byMode[mode]!;
     const e = cellEvidence(s);
-    const model = modelFigures(report, s, network);
+    // The model's figures stand in only where the cell measured too little.
+    const model =
+      e.requestsEnough && e.latencyEnough
+        ? { requestsPerHour: null, p50Us: null }
+        : modelFigures(report, s, network);
     f.requestsPerHour[mode] = e.requestsEnough
       ? { value: (e.requests / e.windowMs) * 3_600_000, source: "measured" }
       : { value: model.requestsPerHour, source: "model" };
@@ -169,8 +177,15 @@ function modelFigures(
       network,
       pollTimeoutSeconds: settingsPollTimeout(s.cell.settings),
     });
-    const figures = predict(input, { simulation: false }).figures;
-    const p50Ms = figures.endToEndMs.p50Ms;
+    // The steady state: closed forms where exact, else the model's simulation (a framework that
+    // handles one update at a time across a network has no closed form).
+    let figures = predict(input, { simulation: false }).figures;
+    if (figures.requestsPerHour === null || figures.endToEndMs.p50Ms === null)
+      figures = predict(input).figures;
+    // Offered at or past the ceiling, the queue grows without end: no steady-state latency.
+    const ceiling = figures.throughputCeilingPerSecond;
+    const overloaded = ceiling !== null && s.cell.ratePerSecond >= ceiling;
+    const p50Ms = overloaded ? null : figures.endToEndMs.p50Ms;
     return { requestsPerHour: figures.requestsPerHour, p50Us: p50Ms === null ? null : p50Ms * 1000 };
   } catch {
     return { requestsPerHour: null, p50Us: null };

@@ -5,9 +5,11 @@
  * - long polling: `limit` per round trip: a poll brings at most `limit` updates, and the next poll
  *   goes out when the bot has handled them and the answer has travelled;
  * - webhook: `max_connections / (RTT + handler)`: Telegram keeps at most max_connections POSTs
- *   open, each for a round trip plus the bot's handling.
+ *   open, each for a round trip plus the bot's handling;
+ * - a framework that handles one update at a time (grammY's `bot.start()`, python-telegram-bot)
+ *   is bounded by that first: one reply, a round trip each, after another.
  */
-import { predict } from "../model/index.ts";
+import { BOT_BEHAVIOURS, isBuiltInBotName, predict } from "../model/index.ts";
 import type { ModeName, ResolvedScenario } from "../results/index.ts";
 import type { CellNetwork } from "./cell-network.ts";
 import { modelInputFor } from "./model-input.ts";
@@ -43,6 +45,15 @@ export function modeCeiling(
       : `≈ ${round(perSecond)} updates/s`;
   const rtt = `${round(network.rttMs)} ms RTT`;
   const handler = `${scenario.handlerDelayMs} ms handler`;
+  const behaviour = isBuiltInBotName(bot) ? BOT_BEHAVIOURS[bot] : undefined;
+  const oneAtATime =
+    mode === "webhook" ? behaviour?.webhookHandlerConcurrency === 1 : behaviour?.handlerConcurrency === 1;
+  if (oneAtATime && mode !== "short-polling") {
+    return {
+      perSecond,
+      explanation: `${bot} handles one update at a time in ${mode.replace("-", " ")}, each reply a round trip (${rtt}, ${handler}): ${value}`,
+    };
+  }
   switch (mode) {
     case "short-polling":
       return {

@@ -1,4 +1,10 @@
-import type { CellResult, PercentileEstimate, TrialResult } from "../results/index.ts";
+import {
+  type CellResult,
+  cellDurationMs,
+  type PercentileEstimate,
+  type ResolvedScenario,
+  type TrialResult,
+} from "../results/index.ts";
 import type { BotCpuFigure } from "./cell-summary.ts";
 
 /** The median over a cell's trials of one figure (null when no trial has it). */
@@ -101,4 +107,16 @@ export const modeWords = (mode: string): string => mode.replaceAll("-", " ");
 
 function trim(value: number, digits = 2): string {
   return String(Number(value.toFixed(digits)));
+}
+
+/**
+ * How long a scenario's trials measured: `4 s`, or, with a per-rate rule, `sized to each rate
+ * (2.4 s at 50 updates/s, 2 s at 1 update/min …)`.
+ */
+export function trialLengthWords(scenario: ResolvedScenario): string {
+  if (scenario.cellDuration == null) return `${trim(scenario.durationMs / 1000)} s`;
+  const each = [...scenario.ratesPerSecond]
+    .sort((a, b) => a - b)
+    .map((rate) => `${trim(cellDurationMs(scenario, rate) / 1000)} s at ${rateWords(rate)}`);
+  return `a length sized to each rate (${each.join(", ")})`;
 }

@@ -19,6 +19,7 @@ import {
   formatRate,
   formatShare,
   formatUs,
+  trialLengthWords,
 } from "./figures.ts";
 import { NEAR_LIMIT_MARK } from "./harness-limit.ts";
 import { escapeHtml } from "./html-escape.ts";
@@ -212,8 +213,8 @@ export function scenarioFacts(report: Report): string {
     [
       "duration",
       s.maxUpdates === null
-        ? `${s.durationMs / 1000} s per trial`
-        : `${s.durationMs / 1000} s or ${s.maxUpdates} updates`,
+        ? `${trialLengthWords(s)} per trial`
+        : `${trialLengthWords(s)} or ${s.maxUpdates} updates`,
     ],
     ["trials", String(s.trials)],
     ["warm-up", `${s.warmupUpdates} updates`],

@@ -166,10 +166,12 @@ test("report.html draws every chart in headless Chromium, with no error and no n
       assert.doesNotMatch((await entry.getAttribute("class")) ?? "", /u-off/, `${id}: and on again`);
     }
 
-    const answers = await tab.locator("#verdict .answers li").allTextContents();
+    const answers = await tab.locator("#verdict .answers > li").allTextContents();
     assert.deepEqual(
       answers,
-      computeVerdict(report).bots.map((b) => b.text),
+      computeVerdict(report).bots.map(
+        (b) => `${b.lines.heading}:${b.lines.networks.map((n) => `${n.network}: ${n.text}.`).join("")}`,
+      ),
     );
     const description = await tab.textContent("main > p:nth-of-type(2)");
     assert.match(description ?? "", /grammY & telegraf <in> three modes/, "report text is shown as text");

@@ -32,7 +32,10 @@ describe("renderHtml", () => {
   test("puts the verdict first and has every section", () => {
     const verdict = computeVerdict(realisticReport());
     assert.ok(html.indexOf('id="verdict"') < html.indexOf('id="summary"'));
-    for (const b of verdict.bots) assert.ok(html.includes(escapeHtml(b.text)), b.bot);
+    for (const b of verdict.bots) {
+      assert.ok(html.includes(escapeHtml(b.lines.heading)), b.bot);
+      for (const n of b.lines.networks) assert.ok(html.includes(escapeHtml(n.text)), `${b.bot} ${n.network}`);
+    }
     for (const id of ["summary", "decision", "cost", "ledger", "scenario", "problems"]) {
       assert.match(html, new RegExp(`id="${id}"`), id);
     }

@@ -4,6 +4,7 @@ import { cpuCharts } from "./charts/cell-charts.ts";
 import { decisionCharts } from "./charts/decision-map.ts";
 import { chartFigures, chartRuntime } from "./charts/html-charts.ts";
 import type { RenderOptions } from "./defaults.ts";
+import { trialLengthWords } from "./figures.ts";
 import { ceilingHtml } from "./harness-limit.ts";
 import { behaviourSection } from "./html-behaviour.ts";
 import { escapeHtml } from "./html-escape.ts";
@@ -69,7 +70,7 @@ function subtitle(report: Report): string {
   const m = report.machine;
   return (
     `${report.createdAt} · ${m.cpus} × ${m.cpuModel} · Node ${m.node} · seed ${String(s.seed)} · ` +
-    `${s.trials} trial(s) of ${s.durationMs / 1000} s · ${s.arrival} arrivals`
+    `${s.trials} trial(s) of ${trialLengthWords(s)} · ${s.arrival} arrivals`
   );
 }
 
@@ -77,8 +78,13 @@ function verdictBox(verdict: Verdict): string {
   const bots =
     verdict.bots.length === 0
       ? `<p class="headline">${escapeHtml(verdict.headline)}</p>`
-      : `<p class="headline">Polling or webhook? The answer per bot:</p><ul class="answers">${verdict.bots
-          .map((b) => `<li data-bot="${escapeHtml(b.bot)}">${escapeHtml(b.text)}</li>`)
+      : `<p class="headline">Polling or webhook? What switching to webhook changes, per bot:</p><ul class="answers">${verdict.bots
+          .map(
+            (b) =>
+              `<li data-bot="${escapeHtml(b.bot)}"><strong>${escapeHtml(b.lines.heading)}:</strong><ul>${b.lines.networks
+                .map((n) => `<li>${escapeHtml(n.network)}: ${escapeHtml(n.text)}.</li>`)
+                .join("")}</ul></li>`,
+          )
           .join("")}</ul>`;
   const rule =
     verdict.rule === ""

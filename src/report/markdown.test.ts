@@ -16,17 +16,20 @@ import { computeVerdict } from "./verdict.ts";
 const JOB_SUMMARY_BUDGET_BYTES = 64 * 1024;
 
 describe("renderMarkdown", () => {
-  test("starts with the title, then one line per bot and the rule", () => {
+  test("starts with the title, then each bot's answer per network, and the rule", () => {
     const report = realisticReport();
     const lines = renderMarkdown(report).split("\n");
     const verdict = computeVerdict(report);
     assert.equal(lines[0], "# tgbench: default");
-    assert.equal(lines[2], "**Polling or webhook? The answer per bot:**");
-    assert.deepEqual(
-      lines.slice(4, 7),
-      verdict.bots.map((b) => `- ${b.text}`),
-    );
-    assert.equal(lines[8], `**The rule this run shows:** ${verdict.rule}`);
+    assert.equal(lines[2], "**Polling or webhook? What switching to webhook changes, per bot:**");
+    // Each bot: a heading, then one line per network distance.
+    const expected = verdict.bots.flatMap((b) => [
+      `- **${b.lines.heading}:**`,
+      ...b.lines.networks.map((n) => `  - ${n.network}: ${n.text}.`),
+    ]);
+    assert.ok(expected.length >= 2 * verdict.bots.length);
+    assert.deepEqual(lines.slice(4, 4 + expected.length), expected);
+    assert.equal(lines[5 + expected.length], `**The rule this run shows:** ${verdict.rule}`);
   });
 
   test("stays short enough for a CI job summary", () => {

@@ -19,6 +19,7 @@ import {
   formatEstimate,
   formatShare,
   formatUs,
+  trialLengthWords,
 } from "./figures.ts";
 import { ceilingMarkdown, NEAR_LIMIT_MARK } from "./harness-limit.ts";
 import { modelMarkdown } from "./model-table.ts";
@@ -48,7 +49,7 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
   if (s.description !== "") lines.push(s.description, "");
   lines.push(
     `${report.createdAt} · ${report.machine.cpus} × ${report.machine.cpuModel} · Node ${report.machine.node} · ` +
-      `seed \`${String(s.seed)}\` · ${s.trials} trial(s) of ${s.durationMs / 1000} s · ${s.arrival} arrivals`,
+      `seed \`${String(s.seed)}\` · ${s.trials} trial(s) of ${trialLengthWords(s)} · ${s.arrival} arrivals`,
   );
   lines.push("");
   lines.push("## Results");
@@ -179,9 +180,12 @@ const escapeCell = (text: string) => text.replaceAll("|", "\\|");
 export function verdictLines(verdict: Verdict): string[] {
   if (verdict.bots.length === 0) return [`**Verdict:** ${verdict.headline}`, ""];
   return [
-    "**Polling or webhook? The answer per bot:**",
+    "**Polling or webhook? What switching to webhook changes, per bot:**",
     "",
-    ...verdict.bots.map((b) => `- ${b.text}`),
+    ...verdict.bots.flatMap((b) => [
+      `- **${b.lines.heading}:**`,
+      ...b.lines.networks.map((n) => `  - ${n.network}: ${n.text}.`),
+    ]),
     "",
     `**The rule this run shows:** ${verdict.rule}`,
     "",

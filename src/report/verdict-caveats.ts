@@ -1,4 +1,4 @@
-import type { Report } from "../results/index.ts";
+import { cellDurationMs, plannedCellCount, type Report } from "../results/index.ts";
 import { type CellSummary, unmeasuredAttempts } from "./cell-summary.ts";
 import { modeWords, rateWords } from "./figures.ts";
 import { harnessLimitCaveat } from "./harness-limit.ts";
@@ -21,7 +21,7 @@ export function verdictCaveats(
   const nearLimit = harnessLimitCaveat(report);
   if (nearLimit !== null) caveats.push(nearLimit);
   if (report.partial) {
-    const planned = s.subjects.length * s.modes.length * s.ratesPerSecond.length;
+    const planned = plannedCellCount(s);
     caveats.push(
       `The run was interrupted, or had not finished when this was written: ${summaries.length} of ${planned} cells ran; the verdict covers those.`,
     );
@@ -47,10 +47,17 @@ export function verdictCaveats(
   }
   const noData = summaries.filter((x) => x.status === "no-data");
   if (noData.length > 0) {
-    const at = ratesWords([...new Set(noData.map((x) => x.cell.ratePerSecond))].sort((a, b) => a - b));
+    const rates = [...new Set(noData.map((x) => x.cell.ratePerSecond))].sort((a, b) => a - b);
+    // A rule that sized these cells short on purpose (no window it allows holds enough updates).
+    const rule = s.cellDuration;
+    const sizedShort = rule != null && rates.every((r) => (rule.updatesPerCell / r) * 1000 > rule.maxMs);
     caveats.push(
-      `No update was answered in ${count(noData.length, "cell")} at ${at}: the measured window was too short ` +
-        "for the rate; give a longer --duration.",
+      sizedShort
+        ? `No update arrived in the ${count(noData.length, "cell")} at ${ratesWords(rates)} ` +
+            `(${rates.map((r) => `${cellDurationMs(s, r) / 1000} s`).join(", ")} each: ${rule.updatesPerCell} updates would take ` +
+            `${rates.map((r) => durationWords(rule.updatesPerCell / r)).join(", ")}): their requests and latency in the answer are the model's.`
+        : `No update was answered in ${count(noData.length, "cell")} at ${ratesWords(rates)}: the measured window was too short ` +
+            "for the rate; give a longer --duration.",
     );
   }
   for (const [reason, cells] of groupBy(
@@ -82,7 +89,8 @@ function unsupportedNames(cells: readonly CellSummary[]): string {
   return [...groupBy(cells, (x) => `${x.cell.bot}\n${x.cell.mode}`).values()]
     .map((group) => {
       const { bot, mode } = group[0]!.cell;
-      return `${bot} in ${modeWords(mode)} at ${ratesWords(group.map((x) => x.cell.ratePerSecond))}`;
+      const rates = [...new Set(group.map((x) => x.cell.ratePerSecond))].sort((a, b) => a - b);
+      return `${bot} in ${modeWords(mode)} at ${ratesWords(rates)}`;
     })
     .join("; ");
 }
@@ -97,6 +105,13 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   const groups = new Map<string, T[]>();
   for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
   return groups;
+}
+
+/** `2 hours`, `5 min`, `40 s` */
+function durationWords(seconds: number): string {
+  if (seconds >= 7200) return `${Math.round(seconds / 3600)} hours`;
+  if (seconds >= 120) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds)} s`;
 }
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;

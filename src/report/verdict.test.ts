@@ -33,13 +33,14 @@ describe("verdict", () => {
       ["aiogram", "grammy"],
     );
     const [aiogram, grammy] = v.bots.map((b) => b.text);
-    assert.match(aiogram!, /^aiogram: at 100 updates\/s \(loopback\)/);
-    assert.match(
-      aiogram!,
-      /webhook answers 3× faster than long polling \(p50 3 ms vs 9\.01 ms, significant\)/,
+    assert.match(aiogram!, /^aiogram, long polling → webhook: loopback: at 100 updates\/s, /);
+    assert.match(aiogram!, /p50 9\.01 ms → 3 ms \(3× faster, significant\)/);
+    assert.deepEqual(
+      v.bots[0]!.lines.networks.map((n) => n.network),
+      ["loopback"],
     );
     assert.doesNotMatch(aiogram!, /7\.[67] ms/, "grammy's figures stay out of aiogram's line");
-    assert.match(grammy!, /7\.7 ms vs 7\.6 ms p50, about the same \(within noise\)/);
+    assert.match(grammy!, /p50 7\.7 ms → 7\.6 ms, about the same \(within noise\)/);
     assert.doesNotMatch(grammy!, /faster/);
     assert.equal(v.headline, aiogram);
   });
@@ -56,7 +57,8 @@ describe("verdict", () => {
     const v = computeVerdict(
       fixtureReport([cell("a", "long-polling", 9_000, 12), cell("a", "webhook", 1_000, 12)]),
     );
-    assert.match(v.bots[0]!.text, /too few updates for a latency percentile \(12 and 12\)/);
+    assert.match(v.bots[0]!.text, /too few updates for a latency percentile \(12 and 12 updates\)/);
+    assert.match(v.bots[0]!.text, /requests\/hour \(model\)/, "24 requests each: too few for a rate");
     assert.doesNotMatch(v.bots[0]!.text, /faster/);
     assert.match(v.rule, /latency: too few updates to compare/);
   });
@@ -76,7 +78,7 @@ describe("verdict", () => {
       v.bots[0]!.text,
       /short polling did not keep up \(100 of 800 unanswered: short polling's ceiling is limit \/ T: 100 updates per poll × one poll every 1 s = ≈ 100 updates\/s\)/,
     );
-    assert.match(v.rule, /Short polling's ceiling is limit \/ T/);
+    assert.match(v.rule, /Where a mode did not keep up: short polling's ceiling is limit \/ T/);
   });
 
   test("the rule counts bots, and every test is Holm-corrected together", () => {

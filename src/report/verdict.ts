@@ -6,14 +6,17 @@
  */
 import type { Report } from "../results/index.ts";
 import { computeAnswer } from "./answer.ts";
-import { botLine, ruleText } from "./answer-text.ts";
+import { type BotLines, botLine, botLines, ruleText } from "./answer-text.ts";
 import { summarizeCell } from "./cell-summary.ts";
 import { nothingMeasured, verdictCaveats } from "./verdict-caveats.ts";
 
 /** The verdict of a report. */
 export interface Verdict {
-  /** One line per bot under test, in the scenario's order. */
-  bots: Array<{ bot: string; text: string }>;
+  /**
+   * One entry per bot under test, in the scenario's order: its answer on one line (`text`), and
+   * the same as a heading with one line per network distance (`lines`).
+   */
+  bots: Array<{ bot: string; text: string; lines: BotLines }>;
   /** The general rule the run shows (or why it shows none). */
   rule: string;
   /** The answer at a glance: the first bot's line, or why nothing was measured. */
@@ -31,7 +34,7 @@ export function computeVerdict(report: Report): Verdict {
   const measured = summaries.some((s) => s.status === "measured");
   const bots = answer.bots
     .filter((b) => b.findings.length > 0)
-    .map((b) => ({ bot: b.bot, text: botLine(b, answer.family) }));
+    .map((b) => ({ bot: b.bot, text: botLine(b, answer.family), lines: botLines(b, answer.family) }));
   const compared = answer.bots.some((b) => b.findings.some((f) => f.modes.length === 2));
   return {
     bots,

@@ -67,7 +67,17 @@ export {
   type WarmUpFailure,
 } from "./outcome.ts";
 export { type MachineInfo, REPORT_SCHEMA, type Report } from "./run-report.ts";
-export type { ResolvedScenario, SubjectRef, WebhookFront } from "./scenario-record.ts";
+export {
+  type CellConcurrency,
+  type CellDurationRule,
+  type CellFilter,
+  cellDurationMs,
+  cellExcluded,
+  plannedCellCount,
+  type ResolvedScenario,
+  type SubjectRef,
+  type WebhookFront,
+} from "./scenario-record.ts";
 export { checkTimeline, formatTimelineCheck } from "./timeline-check.ts";
 export {
   type BotStop,

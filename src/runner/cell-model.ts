@@ -18,7 +18,7 @@ import {
   predict,
 } from "../model/index.ts";
 import { JITTER_LOG_SIGMA, jitterFloorMs, type NetworkLeg, type NetworkProfile } from "../network/index.ts";
-import type { CellPrediction, TrialResult } from "../results/index.ts";
+import { type CellPrediction, cellDurationMs, type TrialResult } from "../results/index.ts";
 import type { Cell, ResolvedScenario } from "./scenario.ts";
 import { effectivePollTimeoutSeconds } from "./subject-launch.ts";
 
@@ -174,7 +174,7 @@ export function cellPrediction(
   if (input === null) return null;
   const warm = trials.length === 0 ? {} : warmConnections(trials[0]!);
   const { model, basis } = predictTrialLike(input, {
-    durationMs: scenario.durationMs,
+    durationMs: cellDurationMs(scenario, cell.ratePerSecond),
     drainTimeoutMs: scenario.drainTimeoutMs,
     seed: String(scenario.seed),
     openConnectionsAtStart: warm,

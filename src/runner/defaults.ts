@@ -55,6 +55,8 @@ export const SCENARIO_LIMITS = {
   maxRatePerSecond: 100_000,
   maxTrials: 100,
   maxUpdatesPerCell: 5_000_000,
+  /** Bots started at once (ScenarioOptions.concurrency). */
+  maxConcurrentCells: 32,
   /** The population is built up front: these bound its memory. */
   maxUsers: 10_000_000,
   maxGroups: 1_000_000,

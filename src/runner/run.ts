@@ -57,8 +57,10 @@ export interface RunOptions {
 }
 
 /**
- * Runs every cell of a scenario's sweep, one after another (never two bots at once: they would
- * share the two cores and measure each other). Returns the report; writes nothing itself.
+ * Runs every cell of a scenario's sweep, one after another (two bots at once would share the two
+ * cores and measure each other), except the cells the scenario lets run together
+ * (`scenario.concurrency`: bots at or below a rate, which mostly wait): those run first, up to its
+ * number at a time. Returns the report, its cells in the sweep's order; writes nothing itself.
  */
 export async function runScenario(scenario: ResolvedScenario, options: RunOptions): Promise<Report> {
   const emit = options.emit ?? (() => {});
@@ -81,31 +83,52 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   };
   // A mode a `--bot-command` bot refused (exit 2 at start) is not tried again at other rates.
   const refused = new Map<string, UnsupportedReason>();
-  for (const [index, cell] of cells.entries()) {
-    if (signal.aborted) {
-      report.partial = true;
-      break;
-    }
-    const { controlToken } = options;
+  const results: Array<CellResult | undefined> = cells.map(() => undefined);
+  // Progress reports are written one at a time, in the order the cells end.
+  let written: Promise<void> = Promise.resolve();
+  const runAt = async (index: number) => {
     const ctx = {
       scenario,
-      cell,
+      cell: cells[index]!,
       index,
       total: cells.length,
       signal,
       emit,
       unavailable,
       refused,
-      controlToken,
+      controlToken: options.controlToken,
       network: options.network ?? relayNetwork,
       model: options.model ?? true,
     };
-    const result = await runCell(ctx);
-    report.cells.push(result);
-    if (signal.aborted) report.partial = true;
-    await options.onProgress?.({ ...report, cells: [...report.cells], partial: true });
-  }
+    results[index] = await runCell(ctx);
+    const snapshot = results.filter((r): r is CellResult => r !== undefined);
+    written = written.then(() => options.onProgress?.({ ...report, cells: snapshot, partial: true }));
+    await written;
+  };
+  const together = scenario.concurrency;
+  const indices = cells.map((_, index) => index);
+  const concurrent =
+    together == null ? [] : indices.filter((i) => cells[i]!.ratePerSecond <= together.maxRatePerSecond);
+  const alone = indices.filter((i) => !concurrent.includes(i));
+  await inPool(concurrent, together?.cells ?? 1, signal, runAt);
+  await inPool(alone, 1, signal, runAt);
+  report.cells = results.filter((r): r is CellResult => r !== undefined);
+  if (signal.aborted || report.cells.length < cells.length) report.partial = true;
   return report;
+}
+
+/** Runs `work` for every item, at most `size` at a time, taking no new item once `signal` aborts. */
+async function inPool(
+  items: readonly number[],
+  size: number,
+  signal: AbortSignal,
+  work: (item: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal.aborted) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
 interface CellContext {

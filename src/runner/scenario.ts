@@ -14,7 +14,15 @@ import {
   type NetworkProfile,
   resolveNetworkProfiles,
 } from "../network/index.ts";
-import type { ResolvedScenario, SubjectRef, WebhookFront } from "../results/index.ts";
+import {
+  type CellConcurrency,
+  type CellDurationRule,
+  type CellFilter,
+  cellExcluded,
+  type ResolvedScenario,
+  type SubjectRef,
+  type WebhookFront,
+} from "../results/index.ts";
 import { CustomBotError, parseBotCommands } from "../subjects/custom-bot.ts";
 import { BUILT_IN_SUBJECTS, type BuiltInSubject, isBuiltInSubject } from "../subjects/registry.ts";
 import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from "./defaults.ts";
@@ -51,8 +59,24 @@ export interface ScenarioOptions {
   arrival?: string;
   /** replay: a file with one relative timestamp (ms) per line. */
   timelineFile?: string;
-  /** Measured length of each trial (the schedule), ms. */
+  /**
+   * Measured length of each trial (the schedule), ms: every cell's, and then `cellDuration` is not
+   * used (`--duration` sets it).
+   */
   durationMs?: number;
+  /**
+   * Size each cell's measured length to its rate instead (src/results/scenario-record.ts,
+   * cellDurationMs): `updatesPerCell` updates, at least `minMs`; a rate that would need more than
+   * `maxMs` runs `minMs`. Not used when `durationMs` is given.
+   */
+  cellDuration?: CellDurationRule;
+  /** Cells of the sweep not to run: each filter names bots, modes, rates and/or networks (all must match). */
+  excludeCells?: readonly CellFilter[];
+  /**
+   * Run the cells at or below `maxRatePerSecond` up to `cells` at a time (default: one cell at a
+   * time). For bots that mostly wait: their polls and requests follow the clock, not the CPU.
+   */
+  concurrency?: CellConcurrency;
   /** Stop after this many updates instead (or as well). */
   maxUpdates?: number;
   /** Updates sent and answered before measuring starts (not measured). */
@@ -120,6 +144,13 @@ export function resolveScenario(options: ScenarioOptions): ResolvedScenario {
     arrival: arrival as ArrivalProcessName,
     timelineMs: arrival === "replay" ? readTimeline(options.timelineFile) : null,
     durationMs: positive("duration (ms)", options.durationMs ?? d.durationMs, SCENARIO_LIMITS.maxDurationMs),
+    // A duration given is every cell's (the command line's --duration overrides a scenario's rule).
+    cellDuration:
+      options.durationMs === undefined && options.cellDuration !== undefined
+        ? resolveCellDuration(options.cellDuration)
+        : null,
+    excludedCells: (options.excludeCells ?? []).map(resolveFilter),
+    concurrency: options.concurrency === undefined ? null : resolveConcurrency(options.concurrency),
     maxUpdates:
       options.maxUpdates === undefined
         ? null
@@ -156,15 +187,64 @@ export function resolveScenario(options: ScenarioOptions): ResolvedScenario {
   return resolved;
 }
 
-/** The cells of the sweep, in run order: bot, then mode, then rate, then network. */
+/**
+ * The cells of the sweep, in run order: bot, then mode, then rate, then network; the scenario's
+ * excluded cells left out.
+ */
 export function cellsOf(scenario: ResolvedScenario): Cell[] {
-  return scenario.subjects.flatMap((subject) =>
-    scenario.modes.flatMap((mode) =>
-      scenario.ratesPerSecond.flatMap((ratePerSecond) =>
-        scenario.networks.map((network) => ({ subject, mode, ratePerSecond, network })),
+  return scenario.subjects
+    .flatMap((subject) =>
+      scenario.modes.flatMap((mode) =>
+        scenario.ratesPerSecond.flatMap((ratePerSecond) =>
+          scenario.networks.map((network) => ({ subject, mode, ratePerSecond, network })),
+        ),
       ),
+    )
+    .filter(
+      (c) =>
+        !cellExcluded(scenario, {
+          bot: c.subject.name,
+          mode: c.mode,
+          ratePerSecond: c.ratePerSecond,
+          network: c.network.name,
+        }),
+    );
+}
+
+function resolveCellDuration(rule: CellDurationRule): CellDurationRule {
+  const max = SCENARIO_LIMITS.maxDurationMs;
+  const resolved = {
+    updatesPerCell: integer("updates per cell", rule.updatesPerCell, 1, SCENARIO_LIMITS.maxUpdatesPerCell),
+    minMs: positive("shortest cell (ms)", rule.minMs, max),
+    maxMs: positive("longest cell (ms)", rule.maxMs, max),
+  };
+  if (resolved.minMs > resolved.maxMs)
+    throw new ScenarioError(`shortest cell (${rule.minMs} ms) is longer than the longest (${rule.maxMs} ms)`);
+  return resolved;
+}
+
+function resolveFilter(filter: CellFilter): CellFilter {
+  for (const mode of filter.modes ?? []) {
+    if (!isModeName(mode))
+      throw new ScenarioError(`unknown mode "${mode}" in excludeCells; choose from ${MODE_NAMES.join(", ")}`);
+  }
+  const resolved: CellFilter = {};
+  if (filter.bots !== undefined) resolved.bots = [...filter.bots];
+  if (filter.modes !== undefined) resolved.modes = [...filter.modes];
+  if (filter.ratesPerSecond !== undefined) resolved.ratesPerSecond = [...filter.ratesPerSecond];
+  if (filter.networks !== undefined) resolved.networks = [...filter.networks];
+  return resolved;
+}
+
+function resolveConcurrency(concurrency: CellConcurrency): CellConcurrency {
+  return {
+    maxRatePerSecond: positive(
+      "concurrent cells' rate",
+      concurrency.maxRatePerSecond,
+      SCENARIO_LIMITS.maxRatePerSecond,
     ),
-  );
+    cells: integer("concurrent cells", concurrency.cells, 1, SCENARIO_LIMITS.maxConcurrentCells),
+  };
 }
 
 /** The network options, resolved once (a bad value is a usage error before any bot starts). */

@@ -5,6 +5,7 @@ import { startSecondTimer } from "../metrics/recorder/second-timer.ts";
 import { TrialRecorder } from "../metrics/recorder/trial-recorder.ts";
 import type { ReplyMatcher } from "../metrics/reply-matcher.ts";
 import {
+  cellDurationMs,
   type FailureReason,
   formatCallsByMethod,
   type TrialOutcome,
@@ -238,8 +239,9 @@ async function measure(
 ): Promise<TrialResult> {
   const { scenario, cell, trial } = ctx;
   const seed = `${scenario.seed}/${trial}`;
+  const durationMs = cellDurationMs(scenario, cell.ratePerSecond);
   const stream = createUpdateStream(
-    trafficFor(scenario, cell.ratePerSecond, scenario.durationMs, scenario.maxUpdates ?? undefined),
+    trafficFor(scenario, cell.ratePerSecond, durationMs, scenario.maxUpdates ?? undefined),
     seed,
   );
   const startedAt = new Date().toISOString();
@@ -247,7 +249,7 @@ async function measure(
   const recorder = new TrialRecorder({
     botId: Number(token.slice(0, token.indexOf(":"))),
     startMs,
-    durationMs: scenario.durationMs,
+    durationMs,
     ratePerSecond: cell.ratePerSecond,
     readCounters: () => api.control.counters(token),
     readBotProcess: () => (bot.pid === undefined ? undefined : readProcessStats(bot.pid)),
