@@ -52,3 +52,9 @@ try {
     process.exitCode = 1;
   }
 }
+// Every command has finished and closed what it opened (serve returns only after Ctrl-C). Exit
+// now rather than when the event loop drains: on Node 20 a run has been seen to write its reports
+// and then spin at 100% CPU forever in Node's own exit clean-up (Environment::CleanupHandles, gdb
+// stack in FreeEnvironment) over sockets whose connections were already gone. Writes to stdout
+// and stderr are synchronous for files and pipes, so nothing printed is lost.
+process.exit(process.exitCode ?? 0);
