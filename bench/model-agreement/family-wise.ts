@@ -9,38 +9,15 @@
  * m = 150 and α = 5%: z ≈ 3.58. Only the σ allowance widens: the fixed targets (2 pp, 10% or 2 ms) stay as
  * they are, and the per-figure 2σ verdict is printed beside it. Pure.
  */
+import { upperTailNormal } from "../../src/compare/mann-whitney.ts";
 import { type AgreementTarget, withinTarget } from "../../src/model/index.ts";
 
 /** The grid-wide chance of seeing a figure outside by sampling noise alone that is accepted. */
 export const FAMILY_WISE_ALPHA = 0.05;
 
-/** The complementary error function: Numerical Recipes' `erfcc` (Chebyshev fit, fractional error < 1.2e-7). */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
-}
-
 /** P(|Z| > z) for a standard normal Z. */
 export function twoSidedTail(z: number): number {
-  return erfc(z / Math.SQRT2);
+  return 2 * upperTailNormal(z);
 }
 
 /** The z with P(|Z| > z) = p (bisection; p in (0, 1)). */

@@ -4,30 +4,13 @@
  * its rate is given (`cellDuration`).
  */
 import assert from "node:assert/strict";
-import { basename, dirname } from "node:path";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { registerBuiltInSubjects } from "../subjects/registry.ts";
 import type { RunnerEvent } from "./events.ts";
+import { registerReferenceBot } from "./reference-bot-for-tests.ts";
 import { runScenario } from "./run.ts";
 import { resolveScenario } from "./scenario.ts";
 
-const REFERENCE_BOT = fileURLToPath(new URL("../../bench/bots/reference.mjs", import.meta.url));
-registerBuiltInSubjects(
-  [
-    {
-      name: "reference",
-      description: "the reference echo bot",
-      framework: "undici",
-      scripts: { polling: basename(REFERENCE_BOT), webhook: basename(REFERENCE_BOT) },
-      defaultPollTimeoutSeconds: 30,
-      pollTimeoutConfigurable: true,
-      webhookReply: true,
-      runtime: "node",
-    },
-  ],
-  dirname(REFERENCE_BOT),
-);
+registerReferenceBot();
 
 describe("cells that run together", () => {
   test("the idle cells overlap, the busy one runs alone after them; the report keeps the sweep's order", async () => {

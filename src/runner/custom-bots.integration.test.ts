@@ -4,35 +4,19 @@
  * (or, for a refused mode, "not supported"; for an unclean stop, a note).
  */
 import assert from "node:assert/strict";
-import { basename, dirname } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { summarizeCell } from "../report/cell-summary.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import type { CellResult, FailureReason, Report } from "../results/index.ts";
-import { registerBuiltInSubjects } from "../subjects/registry.ts";
 import type { RunnerEvent } from "./events.ts";
+import { registerReferenceBot } from "./reference-bot-for-tests.ts";
 import { runScenario } from "./run.ts";
 import { resolveScenario, type ScenarioOptions } from "./scenario.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../bench/bots/fixtures/", import.meta.url));
 const FIXTURE_BOT = `${FIXTURES}fixture-bot.mjs`;
-const REFERENCE_BOT = fileURLToPath(new URL("../../bench/bots/reference.mjs", import.meta.url));
-registerBuiltInSubjects(
-  [
-    {
-      name: "reference",
-      description: "the reference echo bot",
-      framework: "undici",
-      scripts: { polling: basename(REFERENCE_BOT), webhook: basename(REFERENCE_BOT) },
-      defaultPollTimeoutSeconds: 30,
-      pollTimeoutConfigurable: true,
-      webhookReply: true,
-      runtime: "node",
-    },
-  ],
-  dirname(REFERENCE_BOT),
-);
+registerReferenceBot();
 
 /** `label=node fixture-bot.mjs <behaviour>` */
 const fixture = (label: string, behaviour: string) => `${label}=node ${FIXTURE_BOT} ${behaviour}`;

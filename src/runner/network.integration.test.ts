@@ -1,30 +1,13 @@
 import assert from "node:assert/strict";
-import { basename, dirname } from "node:path";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { formatLedger } from "../metrics/ledger.ts";
-import { registerBuiltInSubjects } from "../subjects/registry.ts";
+import { registerReferenceBot } from "./reference-bot-for-tests.ts";
 import { runScenario } from "./run.ts";
 import { resolveScenario } from "./scenario.ts";
 import type { NetworkFactory } from "./trial-network.ts";
 import { relayNetwork } from "./trial-network.ts";
 
-const REFERENCE_BOT = fileURLToPath(new URL("../../bench/bots/reference.mjs", import.meta.url));
-registerBuiltInSubjects(
-  [
-    {
-      name: "reference",
-      description: "the reference echo bot",
-      framework: "undici",
-      scripts: { polling: basename(REFERENCE_BOT), webhook: basename(REFERENCE_BOT) },
-      defaultPollTimeoutSeconds: 30,
-      pollTimeoutConfigurable: true,
-      webhookReply: true,
-      runtime: "node",
-    },
-  ],
-  dirname(REFERENCE_BOT),
-);
+registerReferenceBot();
 
 const RTT_MS = 40;
 

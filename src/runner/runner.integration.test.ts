@@ -1,34 +1,17 @@
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { createLatencyHistogram, decodeLatencyHistogram } from "../metrics/latency-histogram.ts";
 import { formatLedger } from "../metrics/ledger.ts";
 import { formatTimelineCheck, type TrialResult } from "../results/index.ts";
-import { registerBuiltInSubjects } from "../subjects/registry.ts";
 import type { RunnerEventSink } from "./events.ts";
+import { REFERENCE_BOT, registerReferenceBot } from "./reference-bot-for-tests.ts";
 import { runScenario } from "./run.ts";
 import { resolveScenario, type ScenarioOptions } from "./scenario.ts";
 
-const REFERENCE_BOT = fileURLToPath(new URL("../../bench/bots/reference.mjs", import.meta.url));
-// The reference bot as the one built-in bot of these tests (bin/tgbench.mjs registers bench/'s catalog).
-registerBuiltInSubjects(
-  [
-    {
-      name: "reference",
-      description: "the reference echo bot",
-      framework: "undici",
-      scripts: { polling: basename(REFERENCE_BOT), webhook: basename(REFERENCE_BOT) },
-      defaultPollTimeoutSeconds: 30,
-      pollTimeoutConfigurable: true,
-      webhookReply: true,
-      runtime: "node",
-    },
-  ],
-  dirname(REFERENCE_BOT),
-);
+registerReferenceBot();
 
 async function runOne(options: ScenarioOptions, emit?: RunnerEventSink): Promise<TrialResult> {
   const scenario = resolveScenario({
