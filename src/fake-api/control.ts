@@ -5,7 +5,7 @@ import type { FakeTelegram } from "./fake-telegram.ts";
 import { webhookInfo } from "./methods/webhook.ts";
 import { type ChatSpec, chatFor, commandEntities, simulatedUser, type UserSpec } from "./objects.ts";
 import { TELEGRAM_LIMITS } from "./options.ts";
-import type { ChatType, Message, Update, WebhookInfo } from "./telegram-types.ts";
+import type { ChatType, Message, Update, User, WebhookInfo } from "./telegram-types.ts";
 
 /** The simulated user when the harness names none. */
 export const DEFAULT_USER_ID = 100_000_001;
@@ -41,6 +41,9 @@ export class ControlError extends Error {
 
 const CHAT_TYPES: ReadonlySet<ChatType> = new Set<ChatType>(["private", "group", "supergroup", "channel"]);
 
+/** At most this many users are remembered (then the memory starts afresh). */
+const KNOWN_USERS_LIMIT = 100_000;
+
 /** Callback queries are queued per user with this tag (Client.cpp `user_id + (3 << 33)`). */
 const CALLBACK_QUEUE_TAG = 3 * 2 ** 33;
 
@@ -51,6 +54,12 @@ const CALLBACK_QUEUE_TAG = 3 * 2 ** 33;
 export class FakeApiControl {
   readonly #telegram: FakeTelegram;
   #callbackSeq = 0;
+  /**
+   * Users by id, as their last update described them: one object per user, shared by all the
+   * messages and updates of that user (none is changed once made), so a busy run does not make
+   * and keep a new user per update.
+   */
+  readonly #users = new Map<number, { spec: UserSpec; user: User }>();
 
   constructor(telegram: FakeTelegram) {
     this.#telegram = telegram;
@@ -167,8 +176,27 @@ export class FakeApiControl {
     return item?.update ?? null;
   }
 
+  /** The user an update is from: the one made for this id last time, if described the same way. */
+  #user(spec: UserSpec): User {
+    const known = this.#users.get(spec.id);
+    if (
+      known !== undefined &&
+      spec.first_name === known.spec.first_name &&
+      spec.last_name === known.spec.last_name &&
+      spec.username === known.spec.username &&
+      spec.language_code === known.spec.language_code
+    ) {
+      return known.user;
+    }
+    const user = simulatedUser(spec);
+    if (this.#users.size >= KNOWN_USERS_LIMIT) this.#users.clear();
+    const { first_name, last_name, username, language_code } = spec;
+    this.#users.set(spec.id, { spec: { id: spec.id, first_name, last_name, username, language_code }, user });
+    return user;
+  }
+
   #actor(bot: BotState, input: Actor) {
-    const user = simulatedUser(input.from ?? { id: DEFAULT_USER_ID });
+    const user = this.#user(input.from ?? { id: DEFAULT_USER_ID });
     if (!Number.isSafeInteger(user.id) || user.id <= 0)
       throw new ControlError("from.id must be a positive integer");
     const spec = input.chat ?? { id: user.id, type: "private" as const };

@@ -11,8 +11,13 @@ import type { Rng } from "./rng.ts";
  */
 export function buildText(token: string, lengthChars: number, words: readonly string[], rng: Rng): string {
   let text = token;
-  while (text.length < lengthChars) text += ` ${rng.pick(words)}`;
-  text = text.slice(0, Math.max(lengthChars, token.length));
+  while (text.length < lengthChars) {
+    const next = ` ${rng.pick(words)}`;
+    const room = lengthChars - text.length;
+    // The last word is cut to fit here rather than the whole text afterwards: the text is never a
+    // slice of a longer string that it would keep alive.
+    text += next.length > room ? next.slice(0, room) : next;
+  }
   return endsBadly(text) ? `${text.slice(0, -1)}.` : text;
 }
 

@@ -37,6 +37,9 @@ interface ChatIndex {
 /** A whole correlation token: `#` then all its digits, so `#42` is never read as `#4`. */
 const TOKENS = /#\d+/g;
 
+/** Up to this many chats, a chat's (empty) index is kept once made. */
+const KEPT_EMPTY_CHATS = 10_000;
+
 /**
  * Pairs bot replies with tracked updates. Feed it {@link track} when an update is created,
  * {@link delivered} when the fake API hands it over, and every bot message and callback answer;
@@ -245,6 +248,9 @@ export class ReplyMatcher {
     const chat = this.#chats.get(chatId);
     if (chat === undefined) return;
     if (chat.byMessageId.get(messageId) === entry) chat.byMessageId.delete(messageId);
-    if (chat.waiting.size === 0 && chat.byMessageId.size === 0) this.#chats.delete(chatId);
+    // An empty chat's index is kept for its next update (a busy chat empties and refills all the
+    // time); only when very many chats were seen are empty ones let go.
+    if (chat.waiting.size === 0 && chat.byMessageId.size === 0 && this.#chats.size > KEPT_EMPTY_CHATS)
+      this.#chats.delete(chatId);
   }
 }

@@ -94,6 +94,9 @@ export class Timeline {
   readonly startMs: number;
   readonly #buckets = new Map<number, MutableBucket>();
   #lastSecond = -1;
+  /** The bucket the last event went to, and its second. */
+  #recentSecond = -1;
+  #recent: MutableBucket | undefined;
   #ignoredCount = 0;
 
   /** @param startMs start of second 0, on the clock of every later `atMs` (monotonic ms). */
@@ -170,12 +173,16 @@ export class Timeline {
   }
 
   #bucket(second: number): MutableBucket {
+    // Nearly every event lands in the second of the one before it: no map lookup for those.
+    if (second === this.#recentSecond) return this.#recent!;
     let bucket = this.#buckets.get(second);
     if (bucket === undefined) {
       bucket = emptyBucket();
       this.#buckets.set(second, bucket);
       if (second > this.#lastSecond) this.#lastSecond = second;
     }
+    this.#recentSecond = second;
+    this.#recent = bucket;
     return bucket;
   }
 }

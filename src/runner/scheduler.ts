@@ -47,6 +47,8 @@ export function startSchedule<T>(
   let finished = false;
   let running = false;
   let timer: NodeJS.Timeout | undefined;
+  /** The due time the armed timer was set for. */
+  let armedForMs = Number.POSITIVE_INFINITY;
   let settle: (outcome: ScheduleOutcome) => void = () => {};
   let fail: (error: unknown) => void = () => {};
   const done = new Promise<ScheduleOutcome>((resolve, reject) => {
@@ -63,6 +65,10 @@ export function startSchedule<T>(
   };
   const onAbort = () => finish(true);
 
+  const onTimer = () => {
+    timer = undefined;
+    tick();
+  };
   const tick = () => {
     if (finished || running) return;
     running = true;
@@ -79,8 +85,14 @@ export function startSchedule<T>(
         finish(false);
         return;
       }
-      clearTimeout(timer);
-      timer = setTimeout(tick, Math.max(0, nextDueMs - nowMs));
+      // Items come in order, so a timer armed for an earlier time than the next due one fires
+      // first anyway and re-arms then: under load (pokes) the timer is set about once per ms,
+      // not once per item.
+      if (timer === undefined || armedForMs > nextDueMs) {
+        clearTimeout(timer);
+        armedForMs = nextDueMs;
+        timer = setTimeout(onTimer, Math.max(0, nextDueMs - nowMs));
+      }
     } catch (error: unknown) {
       finished = true;
       clearTimeout(timer);

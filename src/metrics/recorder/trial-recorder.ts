@@ -45,7 +45,7 @@ import { DEFAULT_CLOCK_TICKS_PER_SECOND } from "../defaults.ts";
 import { createLatencyHistogram, type LatencyHistogram } from "../latency-histogram.ts";
 import type { ProcessStats } from "../process-sampler.ts";
 import { ReplyMatcher } from "../reply-matcher.ts";
-import type { MatchOutcome, TrackedUpdate } from "../reply-matcher-types.ts";
+import type { BotReply, MatchOutcome, TrackedUpdate } from "../reply-matcher-types.ts";
 import { Timeline, type TimelineCounter } from "../timeline.ts";
 import { type MonotonicClock, PERFORMANCE_CLOCK } from "./clock.ts";
 import { buildTrialResult, type TrialEnd, type WindowEnd } from "./trial-figures.ts";
@@ -185,15 +185,9 @@ export class TrialRecorder {
     this.#on("message", (e) => {
       if (e.botId !== ours) return;
       const { chat, text, reply_to_message: replyTo } = e.message;
-      this.#replied(
-        this.matcher.onBotMessage({
-          chatId: chat.id,
-          ...(text === undefined ? {} : { text }),
-          ...(replyTo === undefined ? {} : { replyToMessageId: replyTo.message_id }),
-          atMs: e.atMs,
-        }),
-        e.atMs,
-      );
+      // One object of one shape per reply (this runs once per answered update).
+      const reply: BotReply = { chatId: chat.id, text, replyToMessageId: replyTo?.message_id, atMs: e.atMs };
+      this.#replied(this.matcher.onBotMessage(reply), e.atMs);
     });
     this.#on("callbackAnswered", (e) => {
       if (e.botId === ours) this.#replied(this.matcher.onCallbackAnswered(e.callbackQueryId, e.atMs), e.atMs);
