@@ -5,6 +5,8 @@ import {
   ratioOf,
   renderHarnessCostJson,
   renderHarnessCostMarkdown,
+  summarise,
+  summaryLine,
   tableRow,
   verdictOf,
 } from "./render.ts";
@@ -80,6 +82,31 @@ describe("harness-cost verdict", () => {
     assert.equal(unknown.ratioMet, false);
   });
 
+  it("judges a rate on the median of its pairs' ratios, taken within each pair", () => {
+    // Noise moves a pair's two sides together: 1.2×, 1.4× and 2.0× have the median 1.4×, whereas
+    // the ratio of the medians (240 / 150) would be 1.6×.
+    const pairs = [pair(1000, 180, 150), pair(1000, 280, 200), pair(1000, 240, 120)];
+    const [rate] = summarise(pairs);
+    assert.equal(rate!.pairs, 3);
+    assert.equal(rate!.harnessUsPerUpdate, 240);
+    assert.equal(rate!.floorUsPerUpdate, 150);
+    assert.equal(rate!.ratio, 1.4);
+    assert.equal(rate!.ratioMin, 1.2);
+    assert.equal(rate!.ratioMax, 2);
+    assert.match(summaryLine(rate!), /median of 3 pairs: .*ratio 1\.40× \(range 1\.20–2\.00×\)/);
+    const verdict = verdictOf(pairs);
+    assert.deepEqual(verdict.worstRatio, { ratePerSecond: 1000, ratio: 1.4 });
+    assert.ok(verdict.ratioMet);
+  });
+
+  it("counts a rate as sustained only when every pair's harness step was, and has no ratio if one is unknown", () => {
+    const verdict = verdictOf([pair(100, 150, 140), pair(1000, 110, 100), pair(1000, 120, 100, false)]);
+    assert.equal(verdict.highestSustainedRate, 100);
+    const [, rate] = summarise([pair(100, 150, 140), pair(1000, null, 100), pair(1000, 120, 100)]);
+    assert.equal(rate!.ratio, null);
+    assert.equal(verdictOf([pair(1000, null, 100), pair(1000, 120, 100)]).ratioMet, false);
+  });
+
   it("renders the ratio in the table, the Markdown and the JSON", () => {
     const pairs = [pair(1000, 300, 200)];
     assert.match(tableRow(pairs[0]!), /300 µs\s+200 µs\s+1\.50×/);
@@ -106,6 +133,8 @@ describe("harness-cost verdict", () => {
     assert.match(md, /\| 12\.0 \| 10\.0% \| inject \| src\/runner\/trial-probe\.ts \|/);
     const json = JSON.parse(renderHarnessCostJson(pairs, context, []));
     assert.equal(json.rates[0].ratio, 1.5);
+    assert.equal(json.summaries[0].ratio, 1.5);
+    assert.match(md, /\| 1000 \| 1 \| 300 µs \| 200 µs \| 1\.50× \| 1\.50–1\.50× \| yes \|/);
     assert.equal(json.verdict.highestSustainedRate, 1000);
   });
 });

@@ -25,6 +25,56 @@ export const ratioOf = (pair: RatePair): number | null =>
     ? null
     : pair.harness.cpuUsPerUpdate / pair.floor.cpuUsPerUpdate;
 
+/** A rate's repeated pairs, summarised by their medians (one pair: its own figures). */
+export interface RateSummary {
+  ratePerSecond: number;
+  pairs: number;
+  /** Every harness step at this rate kept up. */
+  sustained: boolean;
+  harnessUsPerUpdate: number | null;
+  floorUsPerUpdate: number | null;
+  /** Median of the pairs' ratios, and their range. */
+  ratio: number | null;
+  ratioMin: number | null;
+  ratioMax: number | null;
+}
+
+const median = (values: readonly number[]): number | null => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const known = (values: readonly (number | null)[]): number[] => values.filter((v): v is number => v !== null);
+
+/**
+ * The pairs grouped by rate, lowest first. A ratio is taken within each pair (both sides measured
+ * back to back), then the median over the pairs: this machine's noise moves both sides of a pair
+ * together far more than it moves one pair against another. A rate whose pairs do not all have a
+ * ratio has none.
+ */
+export function summarise(pairs: readonly RatePair[]): RateSummary[] {
+  const byRate = new Map<number, RatePair[]>();
+  for (const pair of pairs) byRate.set(pair.ratePerSecond, [...(byRate.get(pair.ratePerSecond) ?? []), pair]);
+  return [...byRate.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([ratePerSecond, group]) => {
+      const ratios = group.map(ratioOf);
+      const allRatios = ratios.every((r) => r !== null);
+      const values = known(ratios);
+      return {
+        ratePerSecond,
+        pairs: group.length,
+        sustained: group.every((p) => p.harness.sustained),
+        harnessUsPerUpdate: median(known(group.map((p) => p.harness.cpuUsPerUpdate))),
+        floorUsPerUpdate: median(known(group.map((p) => p.floor.cpuUsPerUpdate))),
+        ratio: allRatios ? median(values) : null,
+        ratioMin: allRatios ? Math.min(...values) : null,
+        ratioMax: allRatios ? Math.max(...values) : null,
+      };
+    });
+}
+
 export interface HarnessCostVerdict {
   /** Highest rate of the unbroken run of sustained harness steps from the lowest rate; null if none. */
   highestSustainedRate: number | null;
@@ -34,17 +84,17 @@ export interface HarnessCostVerdict {
   ratioMet: boolean;
 }
 
+/** Judged on each rate's median ratio ({@link summarise}); a rate is sustained when every one of its harness steps was. */
 export function verdictOf(pairs: readonly RatePair[]): HarnessCostVerdict {
-  const sorted = [...pairs].sort((a, b) => a.ratePerSecond - b.ratePerSecond);
   let highest: number | null = null;
   let worst: HarnessCostVerdict["worstRatio"] = null;
   let ratiosKnown = true;
-  for (const pair of sorted) {
-    if (!pair.harness.sustained) break;
-    highest = pair.ratePerSecond;
-    const ratio = ratioOf(pair);
+  for (const rate of summarise(pairs)) {
+    if (!rate.sustained) break;
+    highest = rate.ratePerSecond;
+    const ratio = rate.ratio;
     if (ratio === null) ratiosKnown = false;
-    else if (worst === null || ratio > worst.ratio) worst = { ratePerSecond: pair.ratePerSecond, ratio };
+    else if (worst === null || ratio > worst.ratio) worst = { ratePerSecond: rate.ratePerSecond, ratio };
   }
   return {
     highestSustainedRate: highest,
@@ -95,6 +145,15 @@ export const tableRow = (pair: RatePair): string =>
     .map((cell, i) => cell.padStart(COLUMNS[i]![1]))
     .join(" ");
 
+/** A rate's medians in one line, for when it ran more than one pair. */
+export function summaryLine(rate: RateSummary): string {
+  const range =
+    rate.ratioMin === null || rate.ratioMax === null
+      ? ""
+      : ` (range ${rate.ratioMin.toFixed(2)}–${rate.ratioMax.toFixed(2)}×)`;
+  return `  ${rate.ratePerSecond}/s, median of ${rate.pairs} pairs: harness ${us(rate.harnessUsPerUpdate)}, floor ${us(rate.floorUsPerUpdate)}, ratio ${rate.ratio === null ? "–" : `${rate.ratio.toFixed(2)}×`}${range}${rate.sustained ? "" : ", not sustained every time"}`;
+}
+
 /** The closing lines: the highest sustained rate and the ratio, each against its target. */
 export function verdictLines(verdict: HarnessCostVerdict): string[] {
   const rate =
@@ -104,7 +163,7 @@ export function verdictLines(verdict: HarnessCostVerdict): string[] {
   const ratio =
     verdict.worstRatio === null
       ? "harness/floor CPU per update: no sustained rate to judge"
-      : `harness/floor CPU per update: at most ${verdict.worstRatio.ratio.toFixed(2)}× (at ${verdict.worstRatio.ratePerSecond}/s) over the sustained rates (target ≤ ${TARGET_RATIO}× at every one: ${verdict.ratioMet ? "met" : "NOT met"})`;
+      : `harness/floor CPU per update (median per rate): at most ${verdict.worstRatio.ratio.toFixed(2)}× (at ${verdict.worstRatio.ratePerSecond}/s) over the sustained rates (target ≤ ${TARGET_RATIO}× at every one: ${verdict.ratioMet ? "met" : "NOT met"})`;
   return [rate, ratio];
 }
 
@@ -138,6 +197,17 @@ export function renderHarnessCostMarkdown(
     "JSON request to a bare fastify route. h = harness, f = floor. main thread: share of that CPU on",
     "the JavaScript thread (the rest is V8's and libuv's helper threads).",
     "",
+    "Per rate, the median over its pairs (the ratio is taken within each pair, then the median):",
+    "",
+    "| rate/s | pairs | harness CPU/update | floor CPU/update | ratio | ratio range | sustained |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | :---: |",
+    ...summarise(pairs).map(
+      (r) =>
+        `| ${r.ratePerSecond} | ${r.pairs} | ${us(r.harnessUsPerUpdate)} | ${us(r.floorUsPerUpdate)} | ${r.ratio === null ? "–" : `${r.ratio.toFixed(2)}×`} | ${r.ratioMin === null || r.ratioMax === null ? "–" : `${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)}×`} | ${yesNo(r.sustained)} |`,
+    ),
+    "",
+    "Every pair:",
+    "",
     header,
     ...pairs.map((pair) => `| ${cells(pair).join(" | ")} |`),
     "",
@@ -170,10 +240,11 @@ export function renderHarnessCostJson(
   profiles: readonly { file: string; summary: SelfTimeSummary }[],
 ): string {
   const document = {
-    schema: "tgbench/harness-cost@1",
+    schema: "tgbench/harness-cost@2",
     ...context,
     targets: { ratio: TARGET_RATIO, ratePerSecond: TARGET_RATE_PER_SECOND },
     verdict: verdictOf(pairs),
+    summaries: summarise(pairs),
     rates: pairs.map((pair) => ({ ...pair, ratio: ratioOf(pair) })),
     profiles,
   };

@@ -2,7 +2,7 @@
  * What the harness costs per update, against the least any harness could cost at the same rate
  * (issue #14), and the highest rate it sustains with the reference bot in webhook mode.
  *
- *   npm run bench:harness-cost [-- --rates 100,1000,2000,…,8000 --duration-seconds 5 --cpu-prof]
+ *   npm run bench:harness-cost [-- --rates 100,1000,2000,…,8000 --duration-seconds 5 --repeats 3 --cpu-prof]
  *
  * At every rate, two steps run, each in a fresh process of its own started the same way
  * (`node --import tsx <step>.ts --rate R …`), each launching the same reference bot from the same
@@ -18,8 +18,9 @@
  * beyond the floor. The sides alternate which runs first from rate to rate, so a machine that gets
  * busier during the run does not always penalise the same side.
  *
- * Prints per rate: harness and floor CPU µs/update, their ratio, whether each side kept up, and
- * then the highest sustained rate. Stepping stops after the first rate the harness does not
+ * Prints per pair: harness and floor CPU µs/update, their ratio, whether each side kept up; per rate
+ * (`--repeats` pairs, 3 by default, the order of the sides alternating) the medians, the ratio being
+ * the median of the pairs' ratios with their range; then the highest sustained rate. Stepping stops after the first rate the harness does not
  * sustain. Writes results/<UTC stamp>-harness-cost/harness-cost.{json,md}; with --cpu-prof also
  * every step's V8 CPU profile there (profiles/<side>-<rate>.cpuprofile, `node --cpu-prof`) and
  * their top self-time functions over the measured window.
@@ -41,6 +42,8 @@ import {
   type RatePair,
   renderHarnessCostJson,
   renderHarnessCostMarkdown,
+  summarise,
+  summaryLine,
   tableHeader,
   tableRow,
   verdictLines,
@@ -73,6 +76,11 @@ const args = yargs(hideBin(process.argv))
     default: STEP_DEFAULTS.warmupUpdates,
     describe: "Unmeasured updates first",
   })
+  .option("repeats", {
+    type: "number",
+    default: 3,
+    describe: "Pairs (harness + floor) per rate; each rate is judged on the median of its pairs' ratios",
+  })
   .option("cpu-prof", {
     type: "boolean",
     default: false,
@@ -94,6 +102,10 @@ if (!(args["duration-seconds"] > 0) || !(args["warmup-updates"] >= 0)) {
   console.error("--duration-seconds must be > 0 and --warmup-updates >= 0");
   process.exit(2);
 }
+if (!Number.isInteger(args.repeats) || args.repeats < 1) {
+  console.error(`--repeats must be a whole number ≥ 1, got ${args.repeats}`);
+  process.exit(2);
+}
 
 const startedAt = new Date();
 const directory = runDirectory(args["results-dir"], "harness-cost", startedAt);
@@ -111,14 +123,18 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
  * Runs one step in a child process; its last stdout line is the result. Undefined when the run
  * is being stopped (Ctrl-C) or the step printed no result (said on stderr).
  */
-async function runStep(side: StepSide, settings: StepSettings): Promise<StepResult | undefined> {
+async function runStep(
+  side: StepSide,
+  settings: StepSettings,
+  repeat: number,
+): Promise<StepResult | undefined> {
   const profile = args["cpu-prof"]
     ? [
         "--cpu-prof",
         "--cpu-prof-dir",
         profileDir,
         "--cpu-prof-name",
-        `${side}-${settings.ratePerSecond}.cpuprofile`,
+        profileName(side, settings.ratePerSecond, repeat),
       ]
     : [];
   const child = spawn(
@@ -148,6 +164,10 @@ async function runStep(side: StepSide, settings: StepSettings): Promise<StepResu
   }
 }
 
+/** The profile of a step: only the first pair of a rate is named without its repeat. */
+const profileName = (side: StepSide, rate: number, repeat: number) =>
+  `${side}-${rate}${repeat === 0 ? "" : `-${repeat + 1}`}.cpuprofile`;
+
 async function profileSummary(file: string, window: StepResult["window"]): Promise<SelfTimeSummary> {
   const text = await readFile(join(directory, file), "utf8");
   return topSelfTime(JSON.parse(text) as CpuProfile, { window, limit: PROFILE_TOP, root: ROOT });
@@ -155,49 +175,57 @@ async function profileSummary(file: string, window: StepResult["window"]): Promi
 
 const loadBefore = loadavg()[0]!;
 console.log(
-  `harness cost: reference bot, webhook, ${args["duration-seconds"]} s per step, rates ${rates.join(", ")}/s; harness and floor alternate`,
+  `harness cost: reference bot, webhook, ${args["duration-seconds"]} s per step, ${args.repeats} pair${args.repeats === 1 ? "" : "s"} per rate, rates ${rates.join(", ")}/s; harness and floor alternate`,
 );
 console.log(tableHeader());
 const pairs: RatePair[] = [];
 const profiles: { file: string; summary: SelfTimeSummary }[] = [];
 let failedStep = false;
-for (const [index, rate] of rates.entries()) {
-  if (stopping) break;
+let step = 0;
+stepping: for (const rate of rates) {
   const settings: StepSettings = {
     ratePerSecond: rate,
     durationMs: args["duration-seconds"] * 1000,
     warmupUpdates: args["warmup-updates"],
     drainTimeoutMs: STEP_DEFAULTS.drainTimeoutMs,
   };
-  const order: StepSide[] = index % 2 === 0 ? ["floor", "harness"] : ["harness", "floor"];
-  const results: Partial<Record<StepSide, StepResult>> = {};
-  for (const side of order) {
-    if (!stopping) results[side] = await runStep(side, settings);
-  }
-  if (results.harness === undefined || results.floor === undefined) {
-    if (!stopping) failedStep = true;
-    break;
-  }
-  const pair: RatePair = {
-    ratePerSecond: rate,
-    first: order[0]!,
-    harness: results.harness,
-    floor: results.floor,
-  };
-  pairs.push(pair);
-  console.log(tableRow(pair));
-  for (const side of order) {
-    const failure = results[side]!.failure;
-    if (failure !== undefined) console.log(`  ${side} at ${rate}/s: ${failure}`);
-  }
-  if (args["cpu-prof"]) {
-    for (const side of ["harness", "floor"] as const) {
-      const file = `profiles/${side}-${rate}.cpuprofile`;
-      const summary = await profileSummary(file, results[side]!.window).catch(() => null);
-      if (summary !== null) profiles.push({ file, summary });
+  let sustained = true;
+  for (let repeat = 0; repeat < args.repeats; repeat++) {
+    if (stopping) break stepping;
+    const order: StepSide[] = step++ % 2 === 0 ? ["floor", "harness"] : ["harness", "floor"];
+    const results: Partial<Record<StepSide, StepResult>> = {};
+    for (const side of order) {
+      if (!stopping) results[side] = await runStep(side, settings, repeat);
     }
+    if (results.harness === undefined || results.floor === undefined) {
+      if (!stopping) failedStep = true;
+      break stepping;
+    }
+    const pair: RatePair = {
+      ratePerSecond: rate,
+      first: order[0]!,
+      harness: results.harness,
+      floor: results.floor,
+    };
+    pairs.push(pair);
+    console.log(tableRow(pair));
+    for (const side of order) {
+      const failure = results[side]!.failure;
+      if (failure !== undefined) console.log(`  ${side} at ${rate}/s: ${failure}`);
+    }
+    if (args["cpu-prof"] && repeat === 0) {
+      for (const side of ["harness", "floor"] as const) {
+        const file = `profiles/${profileName(side, rate, repeat)}`;
+        const summary = await profileSummary(file, results[side]!.window).catch(() => null);
+        if (summary !== null) profiles.push({ file, summary });
+      }
+    }
+    if (!results.harness.sustained) sustained = false;
   }
-  if (!results.harness.sustained) break;
+  const summary = summarise(pairs).find((r) => r.ratePerSecond === rate);
+  if (args.repeats > 1 && summary !== undefined) console.log(summaryLine(summary));
+  // A rate the harness did not sustain every time ends the stepping.
+  if (!sustained) break;
 }
 
 const verdict = verdictOf(pairs);
