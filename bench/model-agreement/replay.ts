@@ -89,6 +89,7 @@ export function replayTrial(
   const e2e = runs.flatMap((r) => r.samples.endToEndMs).sort((a, b) => a - b);
   const getUpdates = runs.reduce((a, r) => a + calls(r), 0);
   const empty = runs.reduce((a, r) => a + r.emptyGetUpdates, 0);
+  const answeredPolls = runs.reduce((a, r) => a + r.answeredPolls, 0);
   const answered = runs.reduce((a, r) => a + r.answered, 0);
   const measuredMs = runs.reduce((a, r) => a + r.measuredMs, 0);
   const requests = runs.reduce((a, r) => a + calls(r) + r.replies + r.webhookPosts, 0);
@@ -97,9 +98,10 @@ export function replayTrial(
     runs.map(pick).filter((v): v is T => v !== null) as number[];
   const sortedRun = (xs: number[]) => [...xs].sort((a, b) => a - b);
   return {
+    // Of the polls answered, as the runner counts it (a poll still held at the end is neither).
     emptyShare: {
-      value: getUpdates > 0 ? empty / getUpdates : null,
-      spread: sd(perRun((r) => (calls(r) > 0 ? r.emptyGetUpdates / calls(r) : null))),
+      value: answeredPolls > 0 ? empty / answeredPolls : null,
+      spread: sd(perRun((r) => (r.answeredPolls > 0 ? r.emptyGetUpdates / r.answeredPolls : null))),
     },
     pollsPerHour: {
       value: (getUpdates / (runs.length * windowMs)) * 3_600_000,

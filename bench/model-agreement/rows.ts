@@ -165,6 +165,7 @@ export function trialRows(
   const answered = trial.ledger.answered;
   const ms = (us: number | null) => (us === null ? null : us / 1_000);
   const polls = trial.requests.getUpdates;
+  const answeredPolls = trial.requests.getUpdatesAnswered ?? polls;
   const windowMs = trial.window.windowMs;
   const pollsPerHour = windowMs > 0 ? (polls / windowMs) * 3_600_000 : null;
   const fmt = (x: number | null) =>
@@ -175,8 +176,8 @@ export function trialRows(
       ? null
       : {
           figure: "empty share",
-          samples: polls,
-          measured: polls > 0 ? trial.requests.emptyShare : null,
+          samples: answeredPolls,
+          measured: trial.requests.emptyShare,
           model: replay.emptyShare.value,
           source: source(f.emptyShare),
           standardError: replay.emptyShare.spread,

@@ -11,6 +11,11 @@ export interface BotCounters {
   /** Requests answered with an error, by HTTP status. */
   errorsByStatus: Record<string, number>;
   getUpdatesCalls: number;
+  /**
+   * getUpdates answered with updates or with `[]`; a poll still held, cancelled by its client or
+   * refused (409) is not among them. Counted when the answer is made, like {@link emptyGetUpdates}.
+   */
+  getUpdatesAnswered: number;
   /** getUpdates answered with `[]` (short polls on an empty queue and long polls that timed out). */
   emptyGetUpdates: number;
   /** Long polls whose client hung up before an answer (a bot stopping); neither empty nor answered. */
@@ -69,6 +74,7 @@ export function newBotCounters(): BotCounters {
     requestsByMethod: {},
     errorsByStatus: {},
     getUpdatesCalls: 0,
+    getUpdatesAnswered: 0,
     emptyGetUpdates: 0,
     getUpdatesCancelled: 0,
     bytesIn: 0,

@@ -170,10 +170,15 @@ describe("long polling on mock time", () => {
     time.advance(999);
     await letTurnsPass();
     assert.equal(poll.answer(), undefined, "answered before its timeout");
+    const held = api.control.counters(TOKEN);
+    assert.equal(held.getUpdatesCalls, 1);
+    assert.equal(held.getUpdatesAnswered, 0, "a held poll is not answered yet, empty or not");
+    assert.equal(held.emptyGetUpdates, 0);
     time.advance(1);
     assert.deepEqual((await poll.answered).body, { ok: true, result: [] });
     const counters = api.control.counters(TOKEN);
     assert.equal(counters.getUpdatesCalls, 1, "no hidden polling loop");
+    assert.equal(counters.getUpdatesAnswered, 1);
     assert.equal(counters.emptyGetUpdates, 1);
   });
 

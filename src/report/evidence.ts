@@ -20,7 +20,7 @@ export interface CellEvidence {
   trials: number;
   /** Answered updates with a latency. */
   updates: number;
-  /** getUpdates calls. */
+  /** getUpdates answered (what an empty share is a share of). */
   polls: number;
   /** Requests of every kind, both directions. */
   requests: number;
@@ -39,7 +39,8 @@ export function cellEvidence(summary: CellSummary): CellEvidence {
   const trials = pooledTrials(summary.cell.trials);
   const sum = (pick: (t: (typeof trials)[number]) => number) => trials.reduce((s, t) => s + pick(t), 0);
   const updates = summary.latencyEstimates?.count ?? 0;
-  const polls = sum((t) => t.requests.getUpdates);
+  // The empty share is of the answered polls (older reports: of every poll received).
+  const polls = sum((t) => t.requests.getUpdatesAnswered ?? t.requests.getUpdates);
   const requests = sum((t) => t.requests.total);
   return {
     trials: trials.length,

@@ -92,8 +92,17 @@ export interface TrialResult {
     /** Requests on the wire, both directions: the bot's HTTP calls and the webhook POSTs. */
     total: number;
     getUpdates: number;
+    /**
+     * getUpdates answered (with updates or empty) in the trial; a poll still held when it ended is
+     * not. Absent in reports written before it was counted (schema @4 until 2026-12-01).
+     */
+    getUpdatesAnswered?: number;
     emptyGetUpdates: number;
-    /** Empty getUpdates / all getUpdates; null when there was no getUpdates. */
+    /**
+     * Empty answers / answered getUpdates; null when no getUpdates was answered. (Reports before
+     * `getUpdatesAnswered` divided by every getUpdates received, so a poll still held at the end
+     * counted as a non-empty one.)
+     */
     emptyShare: number | null;
     webhookPosts: number;
     /** Whole-trial totals per answered update; null when nothing was answered. */

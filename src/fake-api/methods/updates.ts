@@ -73,6 +73,7 @@ export function getUpdates(ctx: MethodContext): Update[] | Promise<Update[]> {
 }
 
 function handOver(ctx: MethodContext, items: QueuedUpdate[]): Update[] {
+  ctx.bot.counters.getUpdatesAnswered++;
   if (items.length === 0) {
     countTraffic(ctx.telegram.events, ctx.bot, "emptyGetUpdates", 1);
     return [];

@@ -101,8 +101,11 @@ export function buildTrialResult(r: RecordedTrial): TrialResult {
     requests: {
       total: requests,
       getUpdates: counters.getUpdatesCalls,
+      getUpdatesAnswered: counters.getUpdatesAnswered,
       emptyGetUpdates: counters.emptyGetUpdates,
-      emptyShare: counters.getUpdatesCalls > 0 ? counters.emptyGetUpdates / counters.getUpdatesCalls : null,
+      // Of the polls answered: one still held when the trial ended is neither empty nor not.
+      emptyShare:
+        counters.getUpdatesAnswered > 0 ? counters.emptyGetUpdates / counters.getUpdatesAnswered : null,
       webhookPosts: counters.webhookAttempts,
       perAnsweredUpdate: {
         requests: perAnswered(requests),

@@ -105,6 +105,8 @@ describe("TrialRecorder", () => {
       ...newBotCounters(),
       requestsByMethod: { getupdates: 4, sendmessage: 3 },
       getUpdatesCalls: 4,
+      // The last poll (3,150 ms) is still held when the trial ends.
+      getUpdatesAnswered: 3,
       emptyGetUpdates: 1,
       bytesIn: 20 + 80 + 80 + 20 + 80,
       bytesOut: 300 + 150 + 23 + 150 + 300 + 150,
@@ -254,7 +256,8 @@ describe("TrialRecorder", () => {
     assert.equal(t.requests.perHour.emptyRequests, (1 / 3_000) * 3_600_000);
     assert.equal(t.requests.perHour.bytes, ((280 + 923) / 3_000) * 3_600_000);
     assert.equal(t.requests.perAnsweredUpdate.requests, 3.5);
-    assert.equal(t.requests.emptyShare, 1 / 4);
+    assert.equal(t.requests.emptyShare, 1 / 3, "of the answered polls: the held one is neither");
+    assert.equal(t.requests.getUpdatesAnswered, 3);
     assert.deepEqual([t.requests.bytesIn, t.requests.bytesOut], [280, 1_073]);
     assert.equal(t.cost.botCpuMs, 50, "from attach to finish");
     assert.equal(t.cost.botPeakRssBytes, 9_000);
@@ -265,6 +268,7 @@ describe("TrialRecorder", () => {
       ...newBotCounters(),
       requestsByMethod: { getupdates: 2 },
       getUpdatesCalls: 2,
+      getUpdatesAnswered: 2,
       emptyGetUpdates: 2,
     };
     const { clock, events, recorder } = setUp(counters);

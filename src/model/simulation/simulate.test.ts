@@ -60,6 +60,15 @@ describe("simulate: reproducibility and bookkeeping", () => {
     assert.equal(idle.getUpdates, 100);
   });
 
+  test("a poll still held when the run ends is neither empty nor not: an idle short-polling trial is all empty", () => {
+    // With the anti-busy-loop rule, the second poll of a 2 s trial is held for 3 s, past the end:
+    // one poll answered (empty), one received and not answered.
+    const idle = simulate({ ...shortPoll(true), ratePerSecond: 0 }, { durationMs: 2_000, drainTimeoutMs: 0 });
+    assert.ok(idle.getUpdates > idle.answeredPolls, "a poll is held past the end");
+    assert.equal(idle.emptyGetUpdates, idle.answeredPolls);
+    assert.equal(idle.figures.emptyShare, 1);
+  });
+
   test("the event cap ends a run and says so", () => {
     const run = simulate(shortPoll(true), { updates: 1_000, maxEvents: 500 });
     assert.equal(run.complete, false);

@@ -59,6 +59,8 @@ export interface SimulationResult {
   generated: number;
   answered: number;
   getUpdates: number;
+  /** getUpdates answered by the end (a poll still held then is not), as the runner counts them. */
+  answeredPolls: number;
   emptyGetUpdates: number;
   replies: number;
   webhookPosts: number;
@@ -238,6 +240,7 @@ function summarize(
   const log = telegram.log;
   const getUpdates = countUpTo(log.getUpdatesMs, endMs);
   const empty = countUpTo(log.emptyMs, endMs);
+  const answeredPolls = countUpTo(log.answersMs, endMs);
   const replies = countUpTo(log.repliesMs, endMs);
   const posts = countUpTo(log.postsMs, endMs);
   const deliveryWaitMs: number[] = [];
@@ -257,7 +260,7 @@ function summarize(
   const webhook = input.mode.mode === "webhook";
   return {
     figures: {
-      emptyShare: webhook ? null : getUpdates > 0 ? empty / getUpdates : null,
+      emptyShare: webhook ? null : answeredPolls > 0 ? empty / answeredPolls : null,
       pollsPerHour: perHour(getUpdates),
       requestsPerHour: perHour(requests),
       emptyRequestsPerHour: perHour(empty),
@@ -270,6 +273,7 @@ function summarize(
     generated,
     answered,
     getUpdates,
+    answeredPolls,
     emptyGetUpdates: empty,
     replies,
     webhookPosts: posts,
@@ -291,6 +295,7 @@ function pool(
 ): SimulationResult {
   const sum = (pick: (r: SimulationResult) => number) => results.reduce((total, r) => total + pick(r), 0);
   const getUpdates = sum((r) => r.getUpdates);
+  const answeredPolls = sum((r) => r.answeredPolls);
   const empty = sum((r) => r.emptyGetUpdates);
   const replies = sum((r) => r.replies);
   const posts = sum((r) => r.webhookPosts);
@@ -302,7 +307,7 @@ function pool(
   const perHour = (n: number) => (measuredMs > 0 ? (n / measuredMs) * 3_600_000 : 0);
   return {
     figures: {
-      emptyShare: input.mode.mode === "webhook" ? null : getUpdates > 0 ? empty / getUpdates : null,
+      emptyShare: input.mode.mode === "webhook" ? null : answeredPolls > 0 ? empty / answeredPolls : null,
       pollsPerHour: perHour(getUpdates),
       requestsPerHour: perHour(requests),
       emptyRequestsPerHour: perHour(empty),
@@ -315,6 +320,7 @@ function pool(
     generated: sum((r) => r.generated),
     answered,
     getUpdates,
+    answeredPolls,
     emptyGetUpdates: empty,
     replies,
     webhookPosts: posts,

@@ -33,6 +33,8 @@ export interface SimCallLog {
   getUpdatesMs: number[];
   /** Answers with no update. */
   emptyMs: number[];
+  /** Every getUpdates answer, with updates or without. */
+  answersMs: number[];
   /** The bot's own reply calls (sendMessage). */
   repliesMs: number[];
   /** Webhook POSTs started. */
@@ -63,6 +65,7 @@ export class SimTelegram {
   readonly log: SimCallLog = {
     getUpdatesMs: [],
     emptyMs: [],
+    answersMs: [],
     repliesMs: [],
     postsMs: [],
     heldPolls: 0,
@@ -169,6 +172,7 @@ export class SimTelegram {
 
   #answer(items: SimUpdate[], respond: (items: SimUpdate[]) => void): void {
     const nowMs = this.#queue.nowMs;
+    this.log.answersMs.push(nowMs);
     if (items.length === 0) this.log.emptyMs.push(nowMs);
     for (const item of items) {
       if (item.id > this.#handedUpToId) {
