@@ -112,6 +112,17 @@ describe("the model's input for a cell", () => {
     assert.ok(prediction.notes.some((n) => n.startsWith("measured in this run")));
   });
 
+  test("a cell whose trial expects no update gets the steady state, also at a distance, with a note", () => {
+    // One update a minute in a trial of a few seconds: a trial-like simulation would see a poll
+    // answered only where an update happened to arrive (long polling: 0% empty).
+    const scenario = resolveScenario({ ratesPerSecond: [1 / 60] });
+    const idle = { ...cellOf("long-polling", reference, networkWithRtt(100)), ratePerSecond: 1 / 60 };
+    const prediction = cellPrediction(scenario, idle, [])!;
+    assert.ok(prediction.notes.some((n) => n.includes("expects less than one update")));
+    assert.ok(!prediction.notes.some((n) => n.includes("simulated trial")));
+    assert.ok(prediction.emptyShare !== null && prediction.emptyShare > 0.3, `${prediction.emptyShare}`);
+  });
+
   test("a ceiling nothing bounds is stored as null with a note, not Infinity (JSON has none)", () => {
     // Loopback, no handler time: nothing modelled limits a long-polling reference bot.
     const prediction = cellPrediction(resolveScenario({}), cellOf("long-polling"), [])!;

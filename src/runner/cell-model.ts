@@ -188,6 +188,11 @@ export function cellPrediction(
     notes.push(
       `measured in this run and fed in: the generator's lateness (its histogram; mean ${latenessMs.toFixed(3)} ms)`,
     );
+  if (basis.kind === "steady-state" && basis.idle === true) {
+    notes.push(
+      "a trial of this cell's length expects less than one update: the figures are the steady state at its rate",
+    );
+  }
   if (basis.kind === "trials") {
     notes.push(
       `figures from ${basis.runs} simulated trial(s) of the cell's length and drain, pooled: ${
@@ -219,13 +224,15 @@ const SETUP_THAT_MATTERS_MS = 1;
 
 /** How a cell's prediction was made: the steady state, or simulated trials of the cell's length. */
 export type PredictionBasis =
-  | { kind: "steady-state" }
+  /** `idle`: a trial of the cell's length expects less than one update (then never trial-like). */
+  | { kind: "steady-state"; idle?: boolean }
   | { kind: "trials"; runs: number; why: "overloaded" | "connection set-up" };
 
 /**
  * The model of a cell measured in trials of `run.durationMs` and drain. The steady state (closed
- * forms, or a simulation of a few thousand updates) describes a long trial on loopback. Two cases
- * need simulated trials of the same length and drain instead, pooled over enough runs:
+ * forms, or a simulation of a few thousand updates) describes a long trial on loopback, and stands
+ * for any trial expected to see less than one update. Two cases need simulated trials of the same
+ * length and drain instead, pooled over enough runs:
  * - a rate at or past the model's throughput ceiling: no steady state exists (waits grow through
  *   the trial);
  * - a network where a new connection costs a handshake: the connections a trial opens as its
@@ -245,10 +252,17 @@ export function predictTrialLike(
   const overloaded = input.ratePerSecond >= ceiling;
   const r = steady.input;
   const setupMs = r.connectionSetupRoundTrips * (r.upMs + r.downMs + 2 * r.jitter.meanMs);
+  const expectedPerTrial = (input.ratePerSecond * run.durationMs) / 1_000;
   if (!overloaded && setupMs < SETUP_THAT_MATTERS_MS) {
     return { model: steady, overloaded, basis: { kind: "steady-state" } };
   }
-  const perRun = Math.max(1, (input.ratePerSecond * run.durationMs) / 1_000);
+  // A trial expected to see no update at all measures nothing a trial-like model could be judged
+  // on: its few polls answer only when an update happens to arrive. The steady state says what
+  // the mode costs at this rate.
+  if (!overloaded && expectedPerTrial < 1) {
+    return { model: steady, overloaded, basis: { kind: "steady-state", idle: true } };
+  }
+  const perRun = Math.max(1, expectedPerTrial);
   const runs = Math.min(TRIAL_LIKE_MAX_RUNS, Math.max(1, Math.ceil(TRIAL_LIKE_UPDATES / perRun)));
   const model = predict(input, { simulation: { ...run, runs }, prefer: "simulation" });
   return {
