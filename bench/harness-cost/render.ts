@@ -2,7 +2,7 @@
  * The harness-cost results: the verdict against the issue's targets, a terminal table, Markdown
  * and JSON (results/<stamp>-harness-cost/). Pure functions of the measured steps.
  */
-import { formatUs } from "../../src/report/figures.ts";
+import { formatUs, median } from "../../src/report/figures.ts";
 import type { SelfTimeSummary } from "./cpu-profile.ts";
 import type { StepResult } from "./step.ts";
 
@@ -39,14 +39,6 @@ export interface RateSummary {
   ratioMax: number | null;
 }
 
-const median = (values: readonly number[]): number | null => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const known = (values: readonly (number | null)[]): number[] => values.filter((v): v is number => v !== null);
-
 /**
  * The pairs grouped by rate, lowest first. A ratio is taken within each pair (both sides measured
  * back to back), then the median over the pairs: this machine's noise moves both sides of a pair
@@ -55,19 +47,23 @@ const known = (values: readonly (number | null)[]): number[] => values.filter((v
  */
 export function summarise(pairs: readonly RatePair[]): RateSummary[] {
   const byRate = new Map<number, RatePair[]>();
-  for (const pair of pairs) byRate.set(pair.ratePerSecond, [...(byRate.get(pair.ratePerSecond) ?? []), pair]);
+  for (const pair of pairs) {
+    const group = byRate.get(pair.ratePerSecond);
+    if (group === undefined) byRate.set(pair.ratePerSecond, [pair]);
+    else group.push(pair);
+  }
   return [...byRate.entries()]
     .sort(([a], [b]) => a - b)
     .map(([ratePerSecond, group]) => {
       const ratios = group.map(ratioOf);
       const allRatios = ratios.every((r) => r !== null);
-      const values = known(ratios);
+      const values = ratios.filter((r): r is number => r !== null);
       return {
         ratePerSecond,
         pairs: group.length,
         sustained: group.every((p) => p.harness.sustained),
-        harnessUsPerUpdate: median(known(group.map((p) => p.harness.cpuUsPerUpdate))),
-        floorUsPerUpdate: median(known(group.map((p) => p.floor.cpuUsPerUpdate))),
+        harnessUsPerUpdate: median(group.map((p) => p.harness.cpuUsPerUpdate)),
+        floorUsPerUpdate: median(group.map((p) => p.floor.cpuUsPerUpdate)),
         ratio: allRatios ? median(values) : null,
         ratioMin: allRatios ? Math.min(...values) : null,
         ratioMax: allRatios ? Math.max(...values) : null,

@@ -1,5 +1,5 @@
-import autocannon from "autocannon";
-import type { BotSession } from "../../src/capacity/bot-session.ts";
+import { runAutocannon } from "../../src/capacity/autocannon-run.ts";
+import { type BotSession, waitForAnswers } from "../../src/capacity/bot-session.ts";
 import { webhookBodies } from "../../src/capacity/webhook-bodies.ts";
 
 /** What a plain autocannon run against the bot's webhook measured. */
@@ -32,29 +32,22 @@ export async function runPlainAutocannon(
   const bodies = webhookBodies(options.users, "saturate-check/plain");
   const body = bodies.render(bodies.slot(0), 0);
   session.api.control.reset(session.token);
-  const startMs = performance.now();
-  let instance: autocannon.Instance | undefined;
-  const finished = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon(
-      {
-        url,
-        method: "POST",
-        connections: options.connections,
-        duration: options.durationMs / 1000,
-        headers: {
-          "content-type": "application/json",
-          "x-telegram-bot-api-secret-token": session.env.WEBHOOK_SECRET ?? "",
-        },
-        body,
+  const { result, runMs } = await runAutocannon(
+    {
+      url,
+      method: "POST",
+      connections: options.connections,
+      duration: options.durationMs / 1000,
+      headers: {
+        "content-type": "application/json",
+        "x-telegram-bot-api-secret-token": session.env.WEBHOOK_SECRET ?? "",
       },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-  });
-  const stop = () => instance?.stop();
-  options.signal.addEventListener("abort", stop, { once: true });
-  const result = await finished.finally(() => options.signal.removeEventListener("abort", stop));
-  const runMs = performance.now() - startMs;
-  const replies = await settledReplies(session, result["2xx"], options.drainTimeoutMs, options.signal);
+      body,
+    },
+    options.signal,
+  );
+  const sent = () => session.api.control.counters(session.token).messagesSent;
+  const replies = await waitForAnswers(session, sent, result["2xx"], options.drainTimeoutMs, options.signal);
   return {
     requests: result.requests.total,
     responses2xx: result["2xx"],
@@ -62,18 +55,4 @@ export async function runPlainAutocannon(
     requestsPerSecond: (result.requests.total * 1000) / runMs,
     replies,
   };
-}
-
-/** Waits until the fake API has the replies to `expected` updates (or the timeout); returns the count. */
-async function settledReplies(
-  session: BotSession,
-  expected: number,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<number> {
-  const deadline = performance.now() + timeoutMs;
-  const sent = () => session.api.control.counters(session.token).messagesSent;
-  while (sent() < expected && performance.now() < deadline && !signal.aborted && session.bot.running)
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  return sent();
 }

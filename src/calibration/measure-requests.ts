@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
+import { runAutocannon } from "../capacity/autocannon-run.ts";
 
 /** The bot the calibration's getMe requests are for. */
 export const CALIBRATION_TOKEN = "1000001:tgbench-calibration";
@@ -78,19 +78,15 @@ async function requestsPerSecond(
   signal: AbortSignal,
 ): Promise<number> {
   if (signal.aborted) throw new Error("cancelled");
-  let instance: autocannon.Instance | undefined;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon(
-      {
-        url: `http://127.0.0.1:${port}/bot${CALIBRATION_TOKEN}/getMe`,
-        method: "POST",
-        connections: options.connections,
-        duration: options.durationMs / 1000,
-      },
-      (error, done) => (error ? reject(error) : resolve(done)),
-    );
-    signal.addEventListener("abort", () => instance?.stop(), { once: true });
-  });
+  const { result } = await runAutocannon(
+    {
+      url: `http://127.0.0.1:${port}/bot${CALIBRATION_TOKEN}/getMe`,
+      method: "POST",
+      connections: options.connections,
+      duration: options.durationMs / 1000,
+    },
+    signal,
+  );
   if (signal.aborted) throw new Error("cancelled");
   if (result["2xx"] === 0) throw new Error(`no request to port ${port} was answered 2xx`);
   return result["2xx"] / (result.duration > 0 ? result.duration : options.durationMs / 1000);

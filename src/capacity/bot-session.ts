@@ -84,4 +84,21 @@ export async function warmUpChats(
   api.control.reset(token);
 }
 
+/**
+ * Waits until `answered()` reaches `expected`, `timeoutMs` passes, `signal` aborts or the bot is
+ * gone (the drain after a closed-loop run); returns `answered()` then.
+ */
+export async function waitForAnswers(
+  session: BotSession,
+  answered: () => number,
+  expected: number,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  while (answered() < expected && performance.now() < deadline && !signal.aborted && session.bot.running)
+    await sleep(POLL_MS);
+  return answered();
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,6 @@
-import autocannon from "autocannon";
-import { type BotSession, sleep } from "./bot-session.ts";
+import type autocannon from "autocannon";
+import { runAutocannon } from "./autocannon-run.ts";
+import { type BotSession, waitForAnswers } from "./bot-session.ts";
 import { ClosedLoopReplies } from "./closed-loop-replies.ts";
 import { webhookBodies } from "./webhook-bodies.ts";
 
@@ -89,37 +90,28 @@ export async function runClosedLoop(
   session.api.events.on("message", onMessage);
   const startMs = performance.now();
   try {
-    let instance: autocannon.Instance | undefined;
-    const finished = new Promise<autocannon.Result>((resolve, reject) => {
-      instance = autocannon(
-        {
-          url,
-          method: "POST",
-          connections: options.connections,
-          duration: options.durationMs / 1000,
-          headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
-          pipelining: 1,
-          setupClient,
-        },
-        (error, result) => (error ? reject(error) : resolve(result)),
-      );
-    });
-    const stop = () => instance?.stop();
-    options.signal.addEventListener("abort", stop, { once: true });
-    const result = await finished.finally(() => options.signal.removeEventListener("abort", stop));
-    const runMs = performance.now() - startMs;
+    const { result, runMs } = await runAutocannon(
+      {
+        url,
+        method: "POST",
+        connections: options.connections,
+        duration: options.durationMs / 1000,
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+        pipelining: 1,
+        setupClient,
+      },
+      options.signal,
+    );
     const responses2xx = result["2xx"];
     // Replies to requests still in flight when autocannon stopped may also arrive: wait for those
     // that were acknowledged, within the drain timeout.
-    const deadline = performance.now() + options.drainTimeoutMs;
-    while (
-      replies.answeredCount < responses2xx &&
-      performance.now() < deadline &&
-      !options.signal.aborted &&
-      session.bot.running
-    ) {
-      await sleep(20);
-    }
+    await waitForAnswers(
+      session,
+      () => replies.answeredCount,
+      responses2xx,
+      options.drainTimeoutMs,
+      options.signal,
+    );
     const answered = replies.answeredCount;
     const spanMs = Math.max(runMs, lastReplyAtMs === null ? 0 : lastReplyAtMs - startMs);
     return {
