@@ -97,6 +97,22 @@ describe("ReplyMatcher", () => {
     assert.equal(summary(matcher.onBotMessage({ chatId: CHAT, atMs: 3 })), "2 by first-unanswered");
   });
 
+  test("FIFO keeps tracking order through answers out of order, an emptied chat and a refill", () => {
+    const matcher = matcherWith(textUpdate(1), textUpdate(2), textUpdate(3), textUpdate(4, OTHER_CHAT));
+    const fifo = (atMs: number) => summary(matcher.onBotMessage({ chatId: CHAT, atMs }));
+    assert.equal(summary(matcher.onBotMessage({ chatId: CHAT, text: "#2", atMs: 1 })), "2 by text");
+    assert.deepEqual(
+      [fifo(2), fifo(3), fifo(4)],
+      ["1 by first-unanswered", "3 by first-unanswered", "unmatched"],
+    );
+    assert.equal(matcher.track(textUpdate(5)), true);
+    assert.equal(matcher.track(textUpdate(6)), true);
+    assert.equal(matcher.forget(10_005, "dropped"), true);
+    assert.deepEqual([fifo(5), fifo(6)], ["6 by first-unanswered", "unmatched"]);
+    assert.equal(summary(matcher.onBotMessage({ chatId: OTHER_CHAT, atMs: 7 })), "4 by first-unanswered");
+    assert.equal(matcher.unansweredCount, 0);
+  });
+
   test("a second reply to an answered update is a duplicate, by reply_to, token or callback id", () => {
     const matcher = matcherWith(textUpdate(1), textUpdate(2), callbackUpdate(3));
     matcher.onBotMessage({ chatId: CHAT, replyToMessageId: 501, atMs: 1 });

@@ -24,12 +24,23 @@ interface Entry {
   readonly update: TrackedUpdate;
   deliveredAtMs: number | undefined;
   answered: boolean;
+  /** Neighbours in its chat's waiting list while it waits (see {@link ChatIndex}). */
+  older: Entry | undefined;
+  newer: Entry | undefined;
 }
 
-/** Message updates of one chat. Callback updates are found by id only, so they never appear here. */
+/**
+ * Message updates of one chat. Callback updates are found by id only, so they never appear here.
+ * The unanswered ones form a list through the entries themselves, oldest first: a chat empties and
+ * refills with every update, and a Map that empties reallocates its table each time (V8 shrinks it
+ * on the last delete), which at thousands of updates a second is garbage that outlives scavenges.
+ */
 interface ChatIndex {
-  /** Unanswered text/command updates in tracking order (a Map keeps insertion order). */
-  readonly waiting: Map<number, Entry>;
+  /** The oldest unanswered text/command update, and the newest. */
+  oldest: Entry | undefined;
+  newest: Entry | undefined;
+  /** Unanswered updates in the list. */
+  waiting: number;
   /** Text/command updates by the user's message_id: unanswered and recently answered. */
   readonly byMessageId: Map<number, Entry>;
 }
@@ -78,14 +89,24 @@ export class ReplyMatcher {
   /** Starts tracking an update; false (and ignored) if its updateId is already tracked. */
   track(update: TrackedUpdate): boolean {
     if (this.#unanswered.has(update.updateId)) return false;
-    const entry: Entry = { update, deliveredAtMs: undefined, answered: false };
+    const entry: Entry = {
+      update,
+      deliveredAtMs: undefined,
+      answered: false,
+      older: undefined,
+      newer: undefined,
+    };
     this.#unanswered.set(update.updateId, entry);
     if (update.kind === "callback") {
       if (update.callbackQueryId !== undefined) this.#byCallbackId.set(update.callbackQueryId, entry);
       return true;
     }
     const chat = this.#chat(update.chatId);
-    chat.waiting.set(update.updateId, entry);
+    entry.older = chat.newest;
+    if (chat.newest === undefined) chat.oldest = entry;
+    else chat.newest.newer = entry;
+    chat.newest = entry;
+    chat.waiting++;
     chat.byMessageId.set(update.messageId, entry);
     if (update.correlation !== undefined) this.#byToken.set(update.correlation, entry);
     return true;
@@ -112,7 +133,7 @@ export class ReplyMatcher {
     }
     const byText = reply.text === undefined ? undefined : this.#findByToken(reply.text, reply.chatId);
     if (byText !== undefined) return this.#resolve(byText, "text", reply.atMs);
-    const first = chat?.waiting.values().next().value;
+    const first = chat?.oldest;
     if (first !== undefined) return this.#resolve(first, "first-unanswered", reply.atMs);
     this.#counts.unmatched++;
     return { kind: "unmatched" };
@@ -176,7 +197,7 @@ export class ReplyMatcher {
   #chat(chatId: number): ChatIndex {
     let chat = this.#chats.get(chatId);
     if (chat === undefined) {
-      chat = { waiting: new Map(), byMessageId: new Map() };
+      chat = { oldest: undefined, newest: undefined, waiting: 0, byMessageId: new Map() };
       this.#chats.set(chatId, chat);
     }
     return chat;
@@ -213,12 +234,22 @@ export class ReplyMatcher {
     else counts.byCallbackId++;
   }
 
-  /** Removes an entry from the unanswered set and the FIFO; its lookup keys stay. */
+  /** Removes an entry from the unanswered set and its chat's waiting list; its lookup keys stay. */
   #settle(entry: Entry): void {
-    const { updateId, chatId } = entry.update;
+    const { updateId, chatId, kind } = entry.update;
     this.#unanswered.delete(updateId);
     if (entry.deliveredAtMs !== undefined) this.#deliveredUnanswered--;
-    this.#chats.get(chatId)?.waiting.delete(updateId);
+    if (kind === "callback") return;
+    const chat = this.#chats.get(chatId);
+    if (chat === undefined) return;
+    const { older, newer } = entry;
+    if (older === undefined) chat.oldest = newer;
+    else older.newer = newer;
+    if (newer === undefined) chat.newest = older;
+    else newer.older = older;
+    entry.older = undefined;
+    entry.newer = undefined;
+    chat.waiting--;
   }
 
   /** Keeps an answered entry findable for duplicates, evicting the oldest beyond the limit. */
@@ -250,7 +281,7 @@ export class ReplyMatcher {
     if (chat.byMessageId.get(messageId) === entry) chat.byMessageId.delete(messageId);
     // An empty chat's index is kept for its next update (a busy chat empties and refills all the
     // time); only when very many chats were seen are empty ones let go.
-    if (chat.waiting.size === 0 && chat.byMessageId.size === 0 && this.#chats.size > KEPT_EMPTY_CHATS)
+    if (chat.waiting === 0 && chat.byMessageId.size === 0 && this.#chats.size > KEPT_EMPTY_CHATS)
       this.#chats.delete(chatId);
   }
 }
