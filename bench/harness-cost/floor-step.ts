@@ -7,13 +7,16 @@
  *   undici Pool of `max_connections` keep-alive connections, like the fake API's dispatcher,
  * - a bare fastify route (default JSON parser and serialiser) taking the bot's one JSON request
  *   per update (sendMessage) and answering a message of Telegram's shape;
- * no queue, no per-chat ordering, no reply matching, no histograms. The bot is the same reference
+ * no queue, no per-chat ordering, no reply matching, no histograms. `--hand-over precise` also
+ * sends what is due whenever the bot's request or a webhook answer arrives, as the runner's pokes do
+ * (src/runner/scheduler.ts): not the issue's floor, but the same pacing precision as the harness,
+ * to tell how much of the ratio that precision costs. The bot is the same reference
  * bot as in the harness step, launched from the same scenario (same command, same environment),
  * in a child process; its CPU is not counted on either side. Prints a {@link StepResult} as its
  * last stdout line; CPU is process.cpuUsage() of this process over the measured window (schedule +
  * drain), per generated update, exactly as the runner counts the harness's.
  *
- *   node --import tsx bench/harness-cost/floor-step.ts --rate 1000 [--duration-ms 5000 …]
+ *   node --import tsx bench/harness-cost/floor-step.ts --rate 1000 [--duration-ms 5000 …] [--hand-over precise]
  */
 import Fastify from "fastify";
 import { Pool } from "undici";
@@ -43,6 +46,10 @@ const WARMUP_SEND_MAX_MS = 2_000;
 const BOT_STOP_GRACE_MS = 2_000;
 
 const settings = parseStepArgs(process.argv.slice(2));
+const handOver = handOverArg(process.argv.slice(2));
+/** Sends whatever is due now; only `--hand-over precise` calls it from the route and the POSTs. */
+let poke: () => void = () => {};
+const floorSide = handOver === "precise" ? "precise-floor" : "floor";
 const scenario = stepScenario(settings);
 const users = scenario.users;
 
@@ -61,6 +68,7 @@ app.post("/*", async (req) => {
   const method = req.url.slice(req.url.lastIndexOf("/") + 1);
   const body = (req.body ?? {}) as Record<string, unknown>;
   if (method === "sendMessage") {
+    poke();
     answered++;
     if (waitingFor !== undefined && answered >= waitingFor.count) {
       const { resolve } = waitingFor;
@@ -162,6 +170,7 @@ async function measure(hook: NonNullable<typeof webhook>): Promise<StepResult> {
     };
     pool.request({ path, method: "POST", headers, body: JSON.stringify(update) }).then(
       (response) => {
+        poke();
         if (response.statusCode !== 200) failedPosts++;
         return response.body.dump();
       },
@@ -206,7 +215,7 @@ async function measure(hook: NonNullable<typeof webhook>): Promise<StepResult> {
         : null;
     const sorted = lateness.sort();
     return {
-      side: "floor",
+      side: floorSide,
       ratePerSecond: settings.ratePerSecond,
       generated: count,
       answered: got,
@@ -249,16 +258,41 @@ function pace(
         i++;
         nowMs = performance.now();
       }
-      if (i >= count) resolve();
-      else setTimeout(tick, Math.max(0, startMs + i * spacingMs - nowMs));
+      if (i >= count) {
+        done = true;
+        clearTimeout(timer);
+        resolve();
+      } else if (timer === undefined) {
+        timer = setTimeout(
+          () => {
+            timer = undefined;
+            tick();
+          },
+          Math.max(0, startMs + i * spacingMs - nowMs),
+        );
+      }
     };
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const precise = () => {
+      if (!done && i < count && startMs + i * spacingMs <= performance.now()) tick();
+    };
+    if (handOver === "precise") poke = precise;
     tick();
   });
 }
 
+function handOverArg(argv: readonly string[]): "timer" | "precise" {
+  const at = argv.indexOf("--hand-over");
+  if (at === -1) return "timer";
+  const value = argv[at + 1];
+  if (value !== "timer" && value !== "precise") throw new Error("--hand-over must be timer or precise");
+  return value;
+}
+
 function failed(why: string): StepResult {
   return {
-    side: "floor",
+    side: floorSide,
     ratePerSecond: settings.ratePerSecond,
     generated: 0,
     answered: 0,

@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  preciseRatioOf,
   type RatePair,
   ratioOf,
   renderHarnessCostJson,
   renderHarnessCostMarkdown,
   summarise,
   summaryLine,
+  tableHeader,
   tableRow,
+  verdictLines,
   verdictOf,
 } from "./render.ts";
 import type { StepResult, StepSide } from "./step.ts";
@@ -136,5 +139,36 @@ describe("harness-cost verdict", () => {
     assert.equal(json.summaries[0].ratio, 1.5);
     assert.match(md, /\| 1000 \| 1 \| 300 µs \| 200 µs \| 1\.50× \| 1\.50–1\.50× \| yes \|/);
     assert.equal(json.verdict.highestSustainedRate, 1000);
+  });
+
+  it("shows the precise floor beside the floor, its ratio summarised but never judged", () => {
+    const withPrecise = (rate: number, harnessUs: number, floorUs: number, preciseUs: number): RatePair => ({
+      ...pair(rate, harnessUs, floorUs),
+      preciseFloor: step("precise-floor", rate, preciseUs),
+    });
+    const pairs = [
+      withPrecise(1000, 300, 200, 240),
+      withPrecise(1000, 330, 220, 200),
+      withPrecise(1000, 280, 200, 280),
+      withPrecise(5000, 180, 90, 120),
+    ];
+    assert.equal(preciseRatioOf(pairs[0]!), 1.25);
+    assert.equal(preciseRatioOf(pair(1000, 300, 200)), null);
+    const [low, high] = summarise(pairs);
+    assert.equal(low!.preciseFloorUsPerUpdate, 240);
+    assert.equal(low!.preciseRatio, 1.25);
+    assert.deepEqual([low!.preciseRatioMin, low!.preciseRatioMax], [1, 1.65]);
+    assert.equal(high!.preciseRatio, 1.5);
+    const verdict = verdictOf(pairs);
+    assert.deepEqual(verdict.worstRatio, { ratePerSecond: 5000, ratio: 2 });
+    assert.equal(verdict.ratioMet, false, "judged on the floor alone");
+    assert.deepEqual(verdict.worstPreciseRatio, { ratePerSecond: 5000, ratio: 1.5 });
+    assert.match(verdictLines(verdict)[2]!, /precise floor .*not judged.*1\.50× \(at 5000\/s\)/);
+    assert.match(summaryLine(low!), /precise floor 240 µs, ratio 1\.25× \(range 1\.00–1\.65×\)/);
+    assert.match(tableHeader(true), /ratio\s+precise floor\s+ratio p/);
+    assert.match(tableRow(pairs[3]!, true), /180 µs\s+90 µs\s+2\.00×\s+120 µs\s+1\.50×/);
+    assert.doesNotMatch(tableHeader(), /precise/);
+    // Without a precise floor at every rate there is no precise verdict.
+    assert.equal(verdictOf([...pairs, pair(6000, 170, 85)]).worstPreciseRatio, null);
   });
 });

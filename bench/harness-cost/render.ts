@@ -11,19 +11,34 @@ export const TARGET_RATIO = 1.5;
 /** The reference bot in webhook mode must be sustained at least at this rate. */
 export const TARGET_RATE_PER_SECOND = 5_000;
 
-/** Both sides at one rate. */
+/** Both sides at one rate (and the precise floor, with `--precise-floor`). */
 export interface RatePair {
   ratePerSecond: number;
   /** Which side ran first (they alternate from rate to rate, so drift does not favour one). */
   first: StepResult["side"];
   harness: StepResult;
   floor: StepResult;
+  /**
+   * The floor handing updates over as precisely as the runner does (floor-step.ts
+   * `--hand-over precise`): not the issue's floor, so never judged; it tells how much of the
+   * ratio the runner's sub-millisecond hand-over costs.
+   */
+  preciseFloor?: StepResult;
 }
 
-export const ratioOf = (pair: RatePair): number | null =>
-  pair.harness.cpuUsPerUpdate === null || pair.floor.cpuUsPerUpdate === null || pair.floor.cpuUsPerUpdate <= 0
+const cpuRatio = (harness: StepResult, floor: StepResult | undefined): number | null =>
+  floor === undefined ||
+  harness.cpuUsPerUpdate === null ||
+  floor.cpuUsPerUpdate === null ||
+  floor.cpuUsPerUpdate <= 0
     ? null
-    : pair.harness.cpuUsPerUpdate / pair.floor.cpuUsPerUpdate;
+    : harness.cpuUsPerUpdate / floor.cpuUsPerUpdate;
+
+/** Harness CPU per update over the floor's: the ratio the target is on. */
+export const ratioOf = (pair: RatePair): number | null => cpuRatio(pair.harness, pair.floor);
+
+/** Harness CPU per update over the precise floor's; null without one. */
+export const preciseRatioOf = (pair: RatePair): number | null => cpuRatio(pair.harness, pair.preciseFloor);
 
 /** A rate's repeated pairs, summarised by their medians (one pair: its own figures). */
 export interface RateSummary {
@@ -37,6 +52,22 @@ export interface RateSummary {
   ratio: number | null;
   ratioMin: number | null;
   ratioMax: number | null;
+  /** The same against the precise floor; null when it did not run at this rate. */
+  preciseFloorUsPerUpdate: number | null;
+  preciseRatio: number | null;
+  preciseRatioMin: number | null;
+  preciseRatioMax: number | null;
+}
+
+/** Median and range of ratios, or nulls unless every pair has one. */
+function ratioSpread(ratios: readonly (number | null)[]): {
+  median: number | null;
+  min: number | null;
+  max: number | null;
+} {
+  const values = ratios.filter((r): r is number => r !== null);
+  if (values.length === 0 || values.length < ratios.length) return { median: null, min: null, max: null };
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
 }
 
 /**
@@ -55,18 +86,24 @@ export function summarise(pairs: readonly RatePair[]): RateSummary[] {
   return [...byRate.entries()]
     .sort(([a], [b]) => a - b)
     .map(([ratePerSecond, group]) => {
-      const ratios = group.map(ratioOf);
-      const allRatios = ratios.every((r) => r !== null);
-      const values = ratios.filter((r): r is number => r !== null);
+      const ratio = ratioSpread(group.map(ratioOf));
+      const precise = ratioSpread(group.map(preciseRatioOf));
+      const preciseRan = group.every((p) => p.preciseFloor !== undefined);
       return {
         ratePerSecond,
         pairs: group.length,
         sustained: group.every((p) => p.harness.sustained),
         harnessUsPerUpdate: median(group.map((p) => p.harness.cpuUsPerUpdate)),
         floorUsPerUpdate: median(group.map((p) => p.floor.cpuUsPerUpdate)),
-        ratio: allRatios ? median(values) : null,
-        ratioMin: allRatios ? Math.min(...values) : null,
-        ratioMax: allRatios ? Math.max(...values) : null,
+        ratio: ratio.median,
+        ratioMin: ratio.min,
+        ratioMax: ratio.max,
+        preciseFloorUsPerUpdate: preciseRan
+          ? median(group.map((p) => p.preciseFloor?.cpuUsPerUpdate ?? null))
+          : null,
+        preciseRatio: precise.median,
+        preciseRatioMin: precise.min,
+        preciseRatioMax: precise.max,
       };
     });
 }
@@ -78,25 +115,34 @@ export interface HarnessCostVerdict {
   /** Highest ratio among the rates up to the highest sustained one, and where. */
   worstRatio: { ratePerSecond: number; ratio: number } | null;
   ratioMet: boolean;
+  /** The highest ratio against the precise floor over the same rates (not judged); null without it. */
+  worstPreciseRatio: { ratePerSecond: number; ratio: number } | null;
 }
 
 /** Judged on each rate's median ratio ({@link summarise}); a rate is sustained when every one of its harness steps was. */
 export function verdictOf(pairs: readonly RatePair[]): HarnessCostVerdict {
   let highest: number | null = null;
   let worst: HarnessCostVerdict["worstRatio"] = null;
+  let worstPrecise: HarnessCostVerdict["worstPreciseRatio"] = null;
   let ratiosKnown = true;
+  let preciseKnown = true;
   for (const rate of summarise(pairs)) {
     if (!rate.sustained) break;
     highest = rate.ratePerSecond;
     const ratio = rate.ratio;
     if (ratio === null) ratiosKnown = false;
     else if (worst === null || ratio > worst.ratio) worst = { ratePerSecond: rate.ratePerSecond, ratio };
+    const precise = rate.preciseRatio;
+    if (precise === null) preciseKnown = false;
+    else if (worstPrecise === null || precise > worstPrecise.ratio)
+      worstPrecise = { ratePerSecond: rate.ratePerSecond, ratio: precise };
   }
   return {
     highestSustainedRate: highest,
     rateMet: highest !== null && highest >= TARGET_RATE_PER_SECOND,
     worstRatio: worst,
     ratioMet: highest !== null && ratiosKnown && worst !== null && worst.ratio <= TARGET_RATIO,
+    worstPreciseRatio: preciseKnown ? worstPrecise : null,
   };
 }
 
@@ -112,19 +158,38 @@ const COLUMNS = [
   ["bot CPU/update h/f", 20],
   ["e2e p99", 9],
 ] as const;
+/** With `--precise-floor`: its CPU, the ratio to it, its lateness and its bot's CPU. */
+const PRECISE_COLUMNS = [
+  ["precise floor", 14],
+  ["ratio p", 8],
+  ["lateness p99 p", 15],
+  ["bot CPU p", 10],
+] as const;
+
+const columnsOf = (precise: boolean): ReadonlyArray<readonly [string, number]> =>
+  precise ? [...COLUMNS.slice(0, 4), ...PRECISE_COLUMNS, ...COLUMNS.slice(4)] : COLUMNS;
 
 const yesNo = (b: boolean) => (b ? "yes" : "no");
 const us = (v: number | null) => (v === null ? "–" : formatUs(v));
 const share = (v: number | null) => (v === null ? "–" : `${Math.round(v * 100)}%`);
+const times = (v: number | null) => (v === null ? "–" : `${v.toFixed(2)}×`);
+const range = (min: number | null, max: number | null) =>
+  min === null || max === null ? "–" : `${min.toFixed(2)}–${max.toFixed(2)}×`;
 
-function cells(pair: RatePair): string[] {
-  const { harness: h, floor: f } = pair;
-  const ratio = ratioOf(pair);
+function cells(pair: RatePair, precise: boolean): string[] {
+  const { harness: h, floor: f, preciseFloor: p } = pair;
+  const head = [String(pair.ratePerSecond), us(h.cpuUsPerUpdate), us(f.cpuUsPerUpdate), times(ratioOf(pair))];
+  const preciseCells = precise
+    ? [
+        us(p?.cpuUsPerUpdate ?? null),
+        times(preciseRatioOf(pair)),
+        p === undefined ? "–" : formatUs(p.latenessP99Us),
+        us(p?.botCpuUsPerUpdate ?? null),
+      ]
+    : [];
   return [
-    String(pair.ratePerSecond),
-    us(h.cpuUsPerUpdate),
-    us(f.cpuUsPerUpdate),
-    ratio === null ? "–" : `${ratio.toFixed(2)}×`,
+    ...head,
+    ...preciseCells,
     `${yesNo(h.sustained)}/${yesNo(f.sustained)}`,
     `${h.answeredPerSecond.toFixed(0)}/${f.answeredPerSecond.toFixed(0)}`,
     `${formatUs(h.latenessP99Us)}/${formatUs(f.latenessP99Us)}`,
@@ -134,20 +199,27 @@ function cells(pair: RatePair): string[] {
   ];
 }
 
-export const tableHeader = (): string => COLUMNS.map(([name, width]) => name.padStart(width)).join(" ");
-
-export const tableRow = (pair: RatePair): string =>
-  cells(pair)
-    .map((cell, i) => cell.padStart(COLUMNS[i]![1]))
+/** `precise`: the run has a precise floor (`--precise-floor`), shown in columns of its own. */
+export const tableHeader = (precise = false): string =>
+  columnsOf(precise)
+    .map(([name, width]) => name.padStart(width))
     .join(" ");
+
+export const tableRow = (pair: RatePair, precise = false): string => {
+  const widths = columnsOf(precise);
+  return cells(pair, precise)
+    .map((cell, i) => cell.padStart(widths[i]![1]))
+    .join(" ");
+};
 
 /** A rate's medians in one line, for when it ran more than one pair. */
 export function summaryLine(rate: RateSummary): string {
-  const range =
-    rate.ratioMin === null || rate.ratioMax === null
+  const spread = rate.ratioMin === null ? "" : ` (range ${range(rate.ratioMin, rate.ratioMax)})`;
+  const precise =
+    rate.preciseRatio === null
       ? ""
-      : ` (range ${rate.ratioMin.toFixed(2)}–${rate.ratioMax.toFixed(2)}×)`;
-  return `  ${rate.ratePerSecond}/s, median of ${rate.pairs} pairs: harness ${us(rate.harnessUsPerUpdate)}, floor ${us(rate.floorUsPerUpdate)}, ratio ${rate.ratio === null ? "–" : `${rate.ratio.toFixed(2)}×`}${range}${rate.sustained ? "" : ", not sustained every time"}`;
+      : `; precise floor ${us(rate.preciseFloorUsPerUpdate)}, ratio ${times(rate.preciseRatio)} (range ${range(rate.preciseRatioMin, rate.preciseRatioMax)})`;
+  return `  ${rate.ratePerSecond}/s, median of ${rate.pairs} pairs: harness ${us(rate.harnessUsPerUpdate)}, floor ${us(rate.floorUsPerUpdate)}, ratio ${times(rate.ratio)}${spread}${precise}${rate.sustained ? "" : ", not sustained every time"}`;
 }
 
 /** The closing lines: the highest sustained rate and the ratio, each against its target. */
@@ -160,7 +232,9 @@ export function verdictLines(verdict: HarnessCostVerdict): string[] {
     verdict.worstRatio === null
       ? "harness/floor CPU per update: no sustained rate to judge"
       : `harness/floor CPU per update (median per rate): at most ${verdict.worstRatio.ratio.toFixed(2)}× (at ${verdict.worstRatio.ratePerSecond}/s) over the sustained rates (target ≤ ${TARGET_RATIO}× at every one: ${verdict.ratioMet ? "met" : "NOT met"})`;
-  return [rate, ratio];
+  if (verdict.worstPreciseRatio === null) return [rate, ratio];
+  const precise = `harness/precise floor (the same floor handing updates over on every call, as the runner does; not judged): at most ${verdict.worstPreciseRatio.ratio.toFixed(2)}× (at ${verdict.worstPreciseRatio.ratePerSecond}/s)`;
+  return [rate, ratio, precise];
 }
 
 /** Where and how the steps ran, recorded with them. */
@@ -181,7 +255,9 @@ export function renderHarnessCostMarkdown(
   context: HarnessCostContext,
   profiles: readonly { file: string; summary: SelfTimeSummary }[],
 ): string {
-  const header = `| ${COLUMNS.map(([name]) => name).join(" | ")} |\n|${COLUMNS.map(() => " ---: ").join("|")}|`;
+  const precise = pairs.some((p) => p.preciseFloor !== undefined);
+  const columns = columnsOf(precise);
+  const header = `| ${columns.map(([name]) => name).join(" | ")} |\n|${columns.map(() => " ---: ").join("|")}|`;
   const lines = [
     "# tgbench harness cost",
     "",
@@ -192,20 +268,26 @@ export function renderHarnessCostMarkdown(
     "generated update. Floor: a timer-paced bare undici POST to the bot's webhook plus the bot's one",
     "JSON request to a bare fastify route. h = harness, f = floor. main thread: share of that CPU on",
     "the JavaScript thread (the rest is V8's and libuv's helper threads).",
+    ...(precise
+      ? [
+          "p = precise floor: the same floor also handing over what is due on every call the bot makes",
+          "and every webhook answer, as the runner does; not the issue's floor and not judged.",
+        ]
+      : []),
     "",
     "Per rate, the median over its pairs (the ratio is taken within each pair, then the median):",
     "",
-    "| rate/s | pairs | harness CPU/update | floor CPU/update | ratio | ratio range | sustained |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | :---: |",
+    `| rate/s | pairs | harness CPU/update | floor CPU/update | ratio | ratio range |${precise ? " precise floor | ratio p | ratio p range |" : ""} sustained |`,
+    `| ---: | ---: | ---: | ---: | ---: | ---: |${precise ? " ---: | ---: | ---: |" : ""} :---: |`,
     ...summarise(pairs).map(
       (r) =>
-        `| ${r.ratePerSecond} | ${r.pairs} | ${us(r.harnessUsPerUpdate)} | ${us(r.floorUsPerUpdate)} | ${r.ratio === null ? "–" : `${r.ratio.toFixed(2)}×`} | ${r.ratioMin === null || r.ratioMax === null ? "–" : `${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)}×`} | ${yesNo(r.sustained)} |`,
+        `| ${r.ratePerSecond} | ${r.pairs} | ${us(r.harnessUsPerUpdate)} | ${us(r.floorUsPerUpdate)} | ${times(r.ratio)} | ${range(r.ratioMin, r.ratioMax)} |${precise ? ` ${us(r.preciseFloorUsPerUpdate)} | ${times(r.preciseRatio)} | ${range(r.preciseRatioMin, r.preciseRatioMax)} |` : ""} ${yesNo(r.sustained)} |`,
     ),
     "",
     "Every pair:",
     "",
     header,
-    ...pairs.map((pair) => `| ${cells(pair).join(" | ")} |`),
+    ...pairs.map((pair) => `| ${cells(pair, precise).join(" | ")} |`),
     "",
     ...verdictLines(verdictOf(pairs)).map((line) => `- ${line}`),
     ...(context.profiled
@@ -241,7 +323,7 @@ export function renderHarnessCostJson(
     targets: { ratio: TARGET_RATIO, ratePerSecond: TARGET_RATE_PER_SECOND },
     verdict: verdictOf(pairs),
     summaries: summarise(pairs),
-    rates: pairs.map((pair) => ({ ...pair, ratio: ratioOf(pair) })),
+    rates: pairs.map((pair) => ({ ...pair, ratio: ratioOf(pair), preciseRatio: preciseRatioOf(pair) })),
     profiles,
   };
   return `${JSON.stringify(document, null, 2)}\n`;

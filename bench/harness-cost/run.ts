@@ -2,7 +2,7 @@
  * What the harness costs per update, against the least any harness could cost at the same rate
  * (issue #14), and the highest rate it sustains with the reference bot in webhook mode.
  *
- *   npm run bench:harness-cost [-- --rates 100,1000,2000,…,8000 --duration-seconds 5 --repeats 3 --cpu-prof]
+ *   npm run bench:harness-cost [-- --rates 100,1000,2000,…,8000 --duration-seconds 5 --repeats 3 --precise-floor --cpu-prof]
  *
  * At every rate, two steps run, each in a fresh process of its own started the same way
  * (`node --import tsx <step>.ts --rate R …`), each launching the same reference bot from the same
@@ -12,7 +12,11 @@
  * - floor (floor-step.ts): what one update minimally costs here: a timer that sleeps until the next
  *   due time, one webhook POST with a bare undici Pool to the bot's node:http server, and the
  *   bot's one JSON request (sendMessage) to a bare fastify route.
- * Both count process.cpuUsage() of their own process (the bot's CPU is on neither side) over the
+ * With --precise-floor a third step runs beside them: the floor handing over what is due also on
+ * every call the bot makes and every webhook answer, as the runner's pokes do (floor-step.ts
+ * `--hand-over precise`). It is not the issue's floor and is never judged; its ratio says how much
+ * of the harness's cost is the price of sub-millisecond hand-over.
+ * All count process.cpuUsage() of their own process (the bot's CPU is on neither side) over the
  * same window (schedule + drain, after the same warm-up of 2,000 updates at the same spacing),
  * divided by the updates generated in it. So the two figures differ only by what the harness does
  * beyond the floor. The sides alternate which runs first from rate to rate, so a machine that gets
@@ -59,9 +63,11 @@ const PROFILE_TOP = 15;
 const PROFILED_NOTE =
   "note: both sides ran under the CPU profiler, so their figures include its cost; take the figures from a run without --cpu-prof";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SCRIPTS: Record<StepSide, string> = {
-  harness: fileURLToPath(new URL("./harness-step.ts", import.meta.url)),
-  floor: fileURLToPath(new URL("./floor-step.ts", import.meta.url)),
+const FLOOR_SCRIPT = fileURLToPath(new URL("./floor-step.ts", import.meta.url));
+const COMMANDS: Record<StepSide, { script: string; extra: string[] }> = {
+  harness: { script: fileURLToPath(new URL("./harness-step.ts", import.meta.url)), extra: [] },
+  floor: { script: FLOOR_SCRIPT, extra: [] },
+  "precise-floor": { script: FLOOR_SCRIPT, extra: ["--hand-over", "precise"] },
 };
 
 const args = yargs(hideBin(process.argv))
@@ -80,6 +86,11 @@ const args = yargs(hideBin(process.argv))
     type: "number",
     default: 3,
     describe: "Pairs (harness + floor) per rate; each rate is judged on the median of its pairs' ratios",
+  })
+  .option("precise-floor", {
+    type: "boolean",
+    default: false,
+    describe: "Also run the floor with the runner's precise hand-over (shown beside, not judged)",
   })
   .option("cpu-prof", {
     type: "boolean",
@@ -139,7 +150,7 @@ async function runStep(
     : [];
   const child = spawn(
     process.execPath,
-    [...profile, "--import", "tsx", SCRIPTS[side], ...stepArgs(settings)],
+    [...profile, "--import", "tsx", COMMANDS[side].script, ...stepArgs(settings), ...COMMANDS[side].extra],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },
@@ -173,11 +184,14 @@ async function profileSummary(file: string, window: StepResult["window"]): Promi
   return topSelfTime(JSON.parse(text) as CpuProfile, { window, limit: PROFILE_TOP, root: ROOT });
 }
 
+const precise = args["precise-floor"];
+/** The sides of every pair; which runs first rotates from pair to pair. */
+const sides: StepSide[] = precise ? ["floor", "harness", "precise-floor"] : ["floor", "harness"];
 const loadBefore = loadavg()[0]!;
 console.log(
-  `harness cost: reference bot, webhook, ${args["duration-seconds"]} s per step, ${args.repeats} pair${args.repeats === 1 ? "" : "s"} per rate, rates ${rates.join(", ")}/s; harness and floor alternate`,
+  `harness cost: reference bot, webhook, ${args["duration-seconds"]} s per step, ${args.repeats} pair${args.repeats === 1 ? "" : "s"} per rate, rates ${rates.join(", ")}/s; ${precise ? "harness, floor and precise floor take turns first" : "harness and floor alternate"}`,
 );
-console.log(tableHeader());
+console.log(tableHeader(precise));
 const pairs: RatePair[] = [];
 const profiles: { file: string; summary: SelfTimeSummary }[] = [];
 let failedStep = false;
@@ -192,12 +206,17 @@ stepping: for (const rate of rates) {
   let sustained = true;
   for (let repeat = 0; repeat < args.repeats; repeat++) {
     if (stopping) break stepping;
-    const order: StepSide[] = step++ % 2 === 0 ? ["floor", "harness"] : ["harness", "floor"];
+    const shift = step++ % sides.length;
+    const order: StepSide[] = [...sides.slice(shift), ...sides.slice(0, shift)];
     const results: Partial<Record<StepSide, StepResult>> = {};
     for (const side of order) {
       if (!stopping) results[side] = await runStep(side, settings, repeat);
     }
-    if (results.harness === undefined || results.floor === undefined) {
+    if (
+      results.harness === undefined ||
+      results.floor === undefined ||
+      (precise && !results["precise-floor"])
+    ) {
       if (!stopping) failedStep = true;
       break stepping;
     }
@@ -206,15 +225,16 @@ stepping: for (const rate of rates) {
       first: order[0]!,
       harness: results.harness,
       floor: results.floor,
+      ...(precise ? { preciseFloor: results["precise-floor"] } : {}),
     };
     pairs.push(pair);
-    console.log(tableRow(pair));
+    console.log(tableRow(pair, precise));
     for (const side of order) {
       const failure = results[side]!.failure;
       if (failure !== undefined) console.log(`  ${side} at ${rate}/s: ${failure}`);
     }
     if (args["cpu-prof"] && repeat === 0) {
-      for (const side of ["harness", "floor"] as const) {
+      for (const side of sides) {
         const file = `profiles/${profileName(side, rate, repeat)}`;
         const summary = await profileSummary(file, results[side]!.window).catch(() => null);
         if (summary !== null) profiles.push({ file, summary });
@@ -232,6 +252,8 @@ const verdict = verdictOf(pairs);
 console.log("");
 if (stopping) console.log("stopped by a signal: the results below are partial");
 console.log("floor = timer-paced bare undici webhook POST + the bot's JSON request to a bare fastify route");
+if (precise)
+  console.log("precise floor = the same, also handing over what is due on every call and webhook answer");
 for (const line of verdictLines(verdict)) console.log(line);
 if (args["cpu-prof"]) console.log(PROFILED_NOTE);
 for (const { file, summary } of profiles) {

@@ -8,8 +8,11 @@ import { clockTicksPerSecond, parseProcStat } from "../../src/metrics/process-sa
 import { resolveScenario } from "../../src/runner/scenario.ts";
 import { registerBench } from "../index.ts";
 
-/** Which side of the ratio a step measures. */
-export type StepSide = "harness" | "floor";
+/**
+ * Which side of the ratio a step measures: the harness, the issue's floor (timer-paced), or the
+ * same floor handing updates over as precisely as the runner does (`--precise-floor`).
+ */
+export type StepSide = "harness" | "floor" | "precise-floor";
 
 /** The settings of one step, identical for both sides. */
 export interface StepSettings {

@@ -12,14 +12,23 @@ import { type StepResult, type StepSide, stepArgs } from "./step.ts";
 const SETTINGS = { ratePerSecond: 50, durationMs: 1_000, warmupUpdates: 20, drainTimeoutMs: 60_000 };
 
 async function runStep(t: Parameters<typeof runProcess>[0], side: StepSide): Promise<StepResult> {
-  const script = fileURLToPath(new URL(`./${side}-step.ts`, import.meta.url));
-  const result = await runProcess(t, process.execPath, ["--import", "tsx", script, ...stepArgs(SETTINGS)]);
+  const script = fileURLToPath(
+    new URL(`./${side === "harness" ? "harness" : "floor"}-step.ts`, import.meta.url),
+  );
+  const extra = side === "precise-floor" ? ["--hand-over", "precise"] : [];
+  const result = await runProcess(t, process.execPath, [
+    "--import",
+    "tsx",
+    script,
+    ...stepArgs(SETTINGS),
+    ...extra,
+  ]);
   assert.equal(result.code, 0, `${side} step failed:\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") as StepResult;
 }
 
 describe("harness-cost steps, each in its own process with the reference bot", () => {
-  for (const side of ["floor", "harness"] as const) {
+  for (const side of ["floor", "precise-floor", "harness"] as const) {
     it(`the ${side} step answers every update and counts its own CPU`, async (t) => {
       const result = await runStep(t, side);
       assert.equal(result.failure, undefined);
