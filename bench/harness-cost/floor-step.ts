@@ -25,6 +25,7 @@ import { cellsOf } from "../../src/runner/scenario.ts";
 import { subjectLaunchSpec } from "../../src/runner/subject-launch.ts";
 import { BotProcess } from "../../src/subjects/bot-process.ts";
 import {
+  argumentsOrExit,
   hrtimeUs,
   keptUp,
   mainThreadShare,
@@ -45,8 +46,8 @@ const START_DELAY_MS = 5;
 const WARMUP_SEND_MAX_MS = 2_000;
 const BOT_STOP_GRACE_MS = 2_000;
 
-const settings = parseStepArgs(process.argv.slice(2));
-const handOver = handOverArg(process.argv.slice(2));
+const settings = argumentsOrExit(() => parseStepArgs(process.argv.slice(2)));
+const handOver = argumentsOrExit(() => handOverArg(process.argv.slice(2)));
 /** Sends whatever is due now; only `--hand-over precise` calls it from the route and the POSTs. */
 let poke: () => void = () => {};
 const floorSide = handOver === "precise" ? "precise-floor" : "floor";

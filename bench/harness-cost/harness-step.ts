@@ -10,6 +10,7 @@
 import { describeFailure } from "../../src/results/index.ts";
 import { runScenario } from "../../src/runner/run.ts";
 import {
+  argumentsOrExit,
   hrtimeUs,
   mainThreadShare,
   parseStepArgs,
@@ -19,7 +20,7 @@ import {
   threadCpuMs,
 } from "./step.ts";
 
-const settings = parseStepArgs(process.argv.slice(2));
+const settings = argumentsOrExit(() => parseStepArgs(process.argv.slice(2)));
 const controller = new AbortController();
 // Ctrl-C reaches this process twice (from the terminal and from run.ts): every signal just aborts.
 process.on("SIGINT", () => controller.abort());

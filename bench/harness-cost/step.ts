@@ -90,6 +90,16 @@ export function parseStepArgs(argv: readonly string[]): StepSettings {
   };
 }
 
+/** Reads a step's arguments with `read`; a mistake in them is one line on stderr and exit code 2. */
+export function argumentsOrExit<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error: unknown) {
+    console.error(`harness-cost step: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  }
+}
+
 /** The command-line arguments that {@link parseStepArgs} reads back. */
 export function stepArgs(settings: StepSettings): string[] {
   return [

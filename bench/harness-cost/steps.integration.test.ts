@@ -39,4 +39,23 @@ describe("harness-cost steps, each in its own process with the reference bot", (
       assert.ok(result.window !== null && result.window.endUs > result.window.startUs);
     });
   }
+
+  it("a mistake in a step's arguments is one line on stderr and exit code 2, before anything starts", async (t) => {
+    const floor = fileURLToPath(new URL("./floor-step.ts", import.meta.url));
+    for (const extra of [
+      ["--hand-over", "presice"],
+      ["--duration-ms", "soon"],
+    ]) {
+      const result = await runProcess(t, process.execPath, [
+        "--import",
+        "tsx",
+        floor,
+        ...extra,
+        ...stepArgs(SETTINGS),
+      ]);
+      assert.equal(result.code, 2, extra.join(" "));
+      assert.equal(result.stdout, "");
+      assert.match(result.stderr.trim(), /^harness-cost step: --(hand-over|duration-ms) must be [^\n]+$/);
+    }
+  });
 });
