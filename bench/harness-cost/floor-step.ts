@@ -260,7 +260,6 @@ function pace(
         nowMs = performance.now();
       }
       if (i >= count) {
-        done = true;
         clearTimeout(timer);
         resolve();
       } else if (timer === undefined) {
@@ -274,9 +273,8 @@ function pace(
       }
     };
     let timer: NodeJS.Timeout | undefined;
-    let done = false;
     const precise = () => {
-      if (!done && i < count && startMs + i * spacingMs <= performance.now()) tick();
+      if (i < count && startMs + i * spacingMs <= performance.now()) tick();
     };
     if (handOver === "precise") poke = precise;
     tick();

@@ -119,30 +119,35 @@ export interface HarnessCostVerdict {
   worstPreciseRatio: { ratePerSecond: number; ratio: number } | null;
 }
 
+/** The highest of `pick` over `rates` and where, and whether every rate had one. */
+function worstOf(
+  rates: readonly RateSummary[],
+  pick: (rate: RateSummary) => number | null,
+): { worst: { ratePerSecond: number; ratio: number } | null; allKnown: boolean } {
+  let worst: { ratePerSecond: number; ratio: number } | null = null;
+  let allKnown = true;
+  for (const rate of rates) {
+    const ratio = pick(rate);
+    if (ratio === null) allKnown = false;
+    else if (worst === null || ratio > worst.ratio) worst = { ratePerSecond: rate.ratePerSecond, ratio };
+  }
+  return { worst, allKnown };
+}
+
 /** Judged on each rate's median ratio ({@link summarise}); a rate is sustained when every one of its harness steps was. */
 export function verdictOf(pairs: readonly RatePair[]): HarnessCostVerdict {
-  let highest: number | null = null;
-  let worst: HarnessCostVerdict["worstRatio"] = null;
-  let worstPrecise: HarnessCostVerdict["worstPreciseRatio"] = null;
-  let ratiosKnown = true;
-  let preciseKnown = true;
-  for (const rate of summarise(pairs)) {
-    if (!rate.sustained) break;
-    highest = rate.ratePerSecond;
-    const ratio = rate.ratio;
-    if (ratio === null) ratiosKnown = false;
-    else if (worst === null || ratio > worst.ratio) worst = { ratePerSecond: rate.ratePerSecond, ratio };
-    const precise = rate.preciseRatio;
-    if (precise === null) preciseKnown = false;
-    else if (worstPrecise === null || precise > worstPrecise.ratio)
-      worstPrecise = { ratePerSecond: rate.ratePerSecond, ratio: precise };
-  }
+  const rates = summarise(pairs);
+  const firstUnsustained = rates.findIndex((rate) => !rate.sustained);
+  const sustained = firstUnsustained === -1 ? rates : rates.slice(0, firstUnsustained);
+  const highest = sustained.at(-1)?.ratePerSecond ?? null;
+  const ratio = worstOf(sustained, (rate) => rate.ratio);
+  const precise = worstOf(sustained, (rate) => rate.preciseRatio);
   return {
     highestSustainedRate: highest,
     rateMet: highest !== null && highest >= TARGET_RATE_PER_SECOND,
-    worstRatio: worst,
-    ratioMet: highest !== null && ratiosKnown && worst !== null && worst.ratio <= TARGET_RATIO,
-    worstPreciseRatio: preciseKnown ? worstPrecise : null,
+    worstRatio: ratio.worst,
+    ratioMet: highest !== null && ratio.allKnown && ratio.worst !== null && ratio.worst.ratio <= TARGET_RATIO,
+    worstPreciseRatio: precise.allKnown ? precise.worst : null,
   };
 }
 

@@ -53,7 +53,7 @@ import {
   verdictLines,
   verdictOf,
 } from "./render.ts";
-import { STEP_DEFAULTS, type StepResult, type StepSettings, type StepSide, stepArgs } from "./step.ts";
+import { STEP_DEFAULTS, type StepResult, type StepSettings, type StepSide, stepCommand } from "./step.ts";
 
 const DEFAULT_RATES = "100,1000,2000,3000,4000,5000,6000,7000,8000";
 /** Beyond its schedule, drain and start-up, a step gets this long before it is killed. */
@@ -63,12 +63,6 @@ const PROFILE_TOP = 15;
 const PROFILED_NOTE =
   "note: both sides ran under the CPU profiler, so their figures include its cost; take the figures from a run without --cpu-prof";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const FLOOR_SCRIPT = fileURLToPath(new URL("./floor-step.ts", import.meta.url));
-const COMMANDS: Record<StepSide, { script: string; extra: string[] }> = {
-  harness: { script: fileURLToPath(new URL("./harness-step.ts", import.meta.url)), extra: [] },
-  floor: { script: FLOOR_SCRIPT, extra: [] },
-  "precise-floor": { script: FLOOR_SCRIPT, extra: ["--hand-over", "precise"] },
-};
 
 const args = yargs(hideBin(process.argv))
   .option("rates", { type: "string", default: DEFAULT_RATES, describe: "Rates to step through (updates/s)" })
@@ -148,13 +142,9 @@ async function runStep(
         profileName(side, settings.ratePerSecond, repeat),
       ]
     : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, "--import", "tsx", COMMANDS[side].script, ...stepArgs(settings), ...COMMANDS[side].extra],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", ...stepCommand(side, settings)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   live.add(child);
   const limitMs = settings.durationMs + settings.drainTimeoutMs + STARTUP_ALLOWANCE_MS + STEP_SLACK_MS;
   const timer = setTimeout(() => child.kill("SIGKILL"), limitMs);

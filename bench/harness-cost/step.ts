@@ -4,6 +4,7 @@
  * command-line arguments, and the result each side prints as its last stdout line.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { clockTicksPerSecond, parseProcStat } from "../../src/metrics/process-sampler.ts";
 import { resolveScenario } from "../../src/runner/scenario.ts";
 import { registerBench } from "../index.ts";
@@ -88,6 +89,16 @@ export function parseStepArgs(argv: readonly string[]): StepSettings {
     warmupUpdates: value("warmup-updates", STEP_DEFAULTS.warmupUpdates),
     drainTimeoutMs: value("drain-timeout-ms", STEP_DEFAULTS.drainTimeoutMs),
   };
+}
+
+/** The script that measures `side` (both floors are floor-step.ts). */
+export const stepScript = (side: StepSide): string =>
+  fileURLToPath(new URL(side === "harness" ? "./harness-step.ts" : "./floor-step.ts", import.meta.url));
+
+/** What follows `node --import tsx` to run one step of `side` with `settings`. */
+export function stepCommand(side: StepSide, settings: StepSettings): string[] {
+  const handOver = side === "precise-floor" ? ["--hand-over", "precise"] : [];
+  return [stepScript(side), ...stepArgs(settings), ...handOver];
 }
 
 /** Reads a step's arguments with `read`; a mistake in them is one line on stderr and exit code 2. */

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { runProcess } from "../../src/testing/index.ts";
-import { type StepResult, type StepSide, stepArgs } from "./step.ts";
+import { type StepResult, type StepSide, stepArgs, stepCommand, stepScript } from "./step.ts";
 
 /**
  * A short, slow step: what matters is that each side measures, not how fast it is. Whether it
@@ -12,17 +11,7 @@ import { type StepResult, type StepSide, stepArgs } from "./step.ts";
 const SETTINGS = { ratePerSecond: 50, durationMs: 1_000, warmupUpdates: 20, drainTimeoutMs: 60_000 };
 
 async function runStep(t: Parameters<typeof runProcess>[0], side: StepSide): Promise<StepResult> {
-  const script = fileURLToPath(
-    new URL(`./${side === "harness" ? "harness" : "floor"}-step.ts`, import.meta.url),
-  );
-  const extra = side === "precise-floor" ? ["--hand-over", "precise"] : [];
-  const result = await runProcess(t, process.execPath, [
-    "--import",
-    "tsx",
-    script,
-    ...stepArgs(SETTINGS),
-    ...extra,
-  ]);
+  const result = await runProcess(t, process.execPath, ["--import", "tsx", ...stepCommand(side, SETTINGS)]);
   assert.equal(result.code, 0, `${side} step failed:\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") as StepResult;
 }
@@ -41,7 +30,7 @@ describe("harness-cost steps, each in its own process with the reference bot", (
   }
 
   it("a mistake in a step's arguments is one line on stderr and exit code 2, before anything starts", async (t) => {
-    const floor = fileURLToPath(new URL("./floor-step.ts", import.meta.url));
+    const floor = stepScript("floor");
     for (const extra of [
       ["--hand-over", "presice"],
       ["--duration-ms", "soon"],

@@ -36,11 +36,9 @@ interface Entry {
  * on the last delete), which at thousands of updates a second is garbage that outlives scavenges.
  */
 interface ChatIndex {
-  /** The oldest unanswered text/command update, and the newest. */
+  /** The oldest unanswered text/command update, and the newest (both undefined when none waits). */
   oldest: Entry | undefined;
   newest: Entry | undefined;
-  /** Unanswered updates in the list. */
-  waiting: number;
   /** Text/command updates by the user's message_id: unanswered and recently answered. */
   readonly byMessageId: Map<number, Entry>;
 }
@@ -106,7 +104,6 @@ export class ReplyMatcher {
     if (chat.newest === undefined) chat.oldest = entry;
     else chat.newest.newer = entry;
     chat.newest = entry;
-    chat.waiting++;
     chat.byMessageId.set(update.messageId, entry);
     if (update.correlation !== undefined) this.#byToken.set(update.correlation, entry);
     return true;
@@ -197,7 +194,7 @@ export class ReplyMatcher {
   #chat(chatId: number): ChatIndex {
     let chat = this.#chats.get(chatId);
     if (chat === undefined) {
-      chat = { oldest: undefined, newest: undefined, waiting: 0, byMessageId: new Map() };
+      chat = { oldest: undefined, newest: undefined, byMessageId: new Map() };
       this.#chats.set(chatId, chat);
     }
     return chat;
@@ -249,7 +246,6 @@ export class ReplyMatcher {
     else newer.older = older;
     entry.older = undefined;
     entry.newer = undefined;
-    chat.waiting--;
   }
 
   /** Keeps an answered entry findable for duplicates, evicting the oldest beyond the limit. */
@@ -281,7 +277,7 @@ export class ReplyMatcher {
     if (chat.byMessageId.get(messageId) === entry) chat.byMessageId.delete(messageId);
     // An empty chat's index is kept for its next update (a busy chat empties and refills all the
     // time); only when very many chats were seen are empty ones let go.
-    if (chat.waiting === 0 && chat.byMessageId.size === 0 && this.#chats.size > KEPT_EMPTY_CHATS)
+    if (chat.oldest === undefined && chat.byMessageId.size === 0 && this.#chats.size > KEPT_EMPTY_CHATS)
       this.#chats.delete(chatId);
   }
 }
